@@ -1,0 +1,62 @@
+# signup: one target per job a person runs.
+#   make run    build, start a local Dendrite, serve on http://127.0.0.1:8000
+#   make test   install what is missing, build, vet, run every test
+#   make build  web/app.wasm (+ .br/.gz) and bin/signup
+
+SHELL := /bin/bash
+GO ?= go
+TOOLS := $(CURDIR)/.tools/bin
+WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
+GOFLAGS_BUILD := -trimpath -ldflags=-s\ -w
+export PATH := $(WASM_EXEC):$(PATH)
+
+.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean
+
+all: build
+
+build: wasm server
+
+wasm:
+	GOOS=js GOARCH=wasm $(GO) build $(GOFLAGS_BUILD) -o web/app.wasm ./wasm
+	$(GO) run ./internal/cmd/compress web/app.wasm
+
+server:
+	$(GO) build -trimpath -o bin/signup .
+
+# Dendrite v0.13.8 from the Go module proxy, in a module of its own
+# (tools/dendrite), installed into .tools/bin; plus the e2e helper that
+# writes its config.
+dendrite: $(TOOLS)/dendrite $(TOOLS)/dendrite-run
+
+$(TOOLS)/dendrite: tools/dendrite/go.mod tools/dendrite/go.sum
+	cd tools/dendrite && GOBIN=$(TOOLS) $(GO) install tool
+	touch $@
+
+$(TOOLS)/dendrite-run: $(wildcard e2e/*.go e2e/cmd/dendrite-run/*.go) e2e/go.mod
+	cd e2e && GOBIN=$(TOOLS) $(GO) install ./cmd/dendrite-run
+
+run: build dendrite
+	tools/run.sh
+
+deps:
+	tools/deps.sh
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+	GOOS=js GOARCH=wasm $(GO) vet ./...
+	cd e2e && $(GO) vet ./...
+
+unit:
+	$(GO) test -count=1 ./...
+
+wasmtest:
+	GOOS=js GOARCH=wasm $(GO) test -count=1 ./wasm/...
+
+e2e: build dendrite
+	cd e2e && SIGNUP_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 -timeout 30m ./...
+
+test: deps lint unit wasmtest e2e
+
+clean:
+	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz

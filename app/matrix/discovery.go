@@ -1,0 +1,134 @@
+package matrix
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+)
+
+// WellKnown is the body of GET /.well-known/matrix/client. See
+// https://spec.matrix.org/v1.16/client-server-api/#well-known-uris.
+type WellKnown struct {
+	Homeserver struct {
+		BaseURL string `json:"base_url"`
+	} `json:"m.homeserver"`
+}
+
+// Versions is the body of GET /_matrix/client/versions. See
+// https://spec.matrix.org/v1.16/client-server-api/#get_matrixclientversions.
+type Versions struct {
+	Versions         []string        `json:"versions"`
+	UnstableFeatures map[string]bool `json:"unstable_features,omitempty"`
+}
+
+// Versions asks the homeserver which spec versions it supports; it is the
+// cheapest proof that BaseURL is a Matrix homeserver.
+func (c *Client) Versions(ctx context.Context) (*Versions, error) {
+	var v Versions
+	if err := c.call(ctx, "versions", "GET", "/_matrix/client/versions", nil, nil, &v); err != nil {
+		return nil, err
+	}
+	if len(v.Versions) == 0 {
+		return nil, &ResponseError{Op: "versions", Status: 200, Reason: "no versions listed"}
+	}
+	return &v, nil
+}
+
+// ErrNotHomeserver is returned by Discover when neither .well-known nor the
+// name itself leads to a homeserver.
+var ErrNotHomeserver = errors.New("no Matrix homeserver found")
+
+// Homeserver is where the widget sends its requests, and the name user IDs
+// end in.
+type Homeserver struct {
+	// BaseURL is the client-server API base URL, without trailing slash.
+	BaseURL string
+	// ServerName is the part after the colon in user IDs, when known.
+	ServerName string
+}
+
+// Discover resolves what an operator or user typed, a base URL
+// ("https://matrix.example.org") or a server name ("example.org"), into a
+// homeserver checked with /_matrix/client/versions. A server name is looked
+// up through https://<name>/.well-known/matrix/client first (a 404 means:
+// use the name as is). See
+// https://spec.matrix.org/v1.16/client-server-api/#server-discovery.
+func Discover(ctx context.Context, d Doer, input string) (Homeserver, error) {
+	input = strings.TrimSpace(input)
+	if input == "" {
+		return Homeserver{}, errors.New("no homeserver given")
+	}
+	if strings.Contains(input, "://") {
+		base, err := NormalizeBaseURL(input)
+		if err != nil {
+			return Homeserver{}, err
+		}
+		if _, err := NewClient(base, d).Versions(ctx); err != nil {
+			return Homeserver{}, fmt.Errorf("%s is not a Matrix homeserver: %w", base, err)
+		}
+		return Homeserver{BaseURL: base}, nil
+	}
+	name := input
+	if strings.ContainsAny(name, "/?#@ ") {
+		return Homeserver{}, fmt.Errorf("%q is neither a URL nor a server name", name)
+	}
+	var tried []string
+	wk := NewClient("https://"+name, d)
+	var body WellKnown
+	err := wk.call(ctx, "well-known lookup", "GET", "/.well-known/matrix/client", nil, nil, &body)
+	switch {
+	case err == nil && body.Homeserver.BaseURL != "":
+		base, err := NormalizeBaseURL(body.Homeserver.BaseURL)
+		if err != nil {
+			return Homeserver{}, fmt.Errorf(".well-known of %s: %w", name, err)
+		}
+		if _, err := NewClient(base, d).Versions(ctx); err != nil {
+			return Homeserver{}, fmt.Errorf(".well-known of %s points to %s, which is not a Matrix homeserver: %w", name, base, err)
+		}
+		return Homeserver{BaseURL: base, ServerName: name}, nil
+	case err == nil:
+		tried = append(tried, ".well-known has no m.homeserver.base_url")
+	default:
+		tried = append(tried, ".well-known: "+err.Error())
+	}
+	if _, err := NewClient("https://"+name, d).Versions(ctx); err != nil {
+		tried = append(tried, "https://"+name+": "+err.Error())
+		return Homeserver{}, fmt.Errorf("%w at %s (%s)", ErrNotHomeserver, name, strings.Join(tried, "; "))
+	}
+	return Homeserver{BaseURL: "https://" + name, ServerName: name}, nil
+}
+
+// NormalizeBaseURL checks that s is an absolute http(s) URL without query or
+// fragment and returns it without a trailing slash.
+func NormalizeBaseURL(s string) (string, error) {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil {
+		return "", fmt.Errorf("homeserver URL %q: %w", s, err)
+	}
+	if u.Scheme != "https" && u.Scheme != "http" {
+		return "", fmt.Errorf("homeserver URL %q: only http and https are allowed", s)
+	}
+	if u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("homeserver URL %q: want scheme://host[:port][/path]", s)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
+}
+
+// ServerName asks a homeserver for its server name through its signing-key
+// endpoint (GET /_matrix/key/v2/server, which answers {server_name, ...}).
+// It is how the widget learns that http://127.0.0.1:8008 is "localhost".
+// See https://spec.matrix.org/v1.16/server-server-api/#get_matrixkeyv2server.
+func ServerName(ctx context.Context, d Doer, baseURL string) (string, error) {
+	var body struct {
+		ServerName string `json:"server_name"`
+	}
+	if err := NewClient(baseURL, d).call(ctx, "server name lookup", "GET", "/_matrix/key/v2/server", nil, nil, &body); err != nil {
+		return "", err
+	}
+	if body.ServerName == "" || strings.ContainsAny(body.ServerName, "/@ ") {
+		return "", &ResponseError{Op: "server name lookup", Status: 200, Reason: "no valid server_name"}
+	}
+	return body.ServerName, nil
+}

@@ -1,0 +1,52 @@
+package ui
+
+import (
+	"math/rand/v2"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// backoff holds the wait the server imposed (M_LIMIT_EXCEEDED) and grows
+// it exponentially, with jitter, when failures repeat.
+type backoff struct {
+	until    time.Time
+	failures int
+}
+
+// maxBackoff caps the widget's own exponential wait.
+const maxBackoff = time.Minute
+
+// delay returns the wait after one more failure: at least what the server
+// asked, and at least 2^failures seconds (±20 % jitter), capped at a minute
+// for the widget's own part.
+func (b *backoff) delay(server time.Duration) time.Duration {
+	b.failures++
+	own := time.Second << min(b.failures-1, 6)
+	own = min(own, maxBackoff)
+	own = time.Duration(float64(own) * (0.8 + 0.4*rand.Float64()))
+	return max(server, own)
+}
+
+// start begins a wait of d from t.
+func (b *backoff) start(d time.Duration, t time.Time) { b.until = t.Add(d) }
+
+// reset forgets past failures after a success.
+func (b *backoff) reset() { *b = backoff{} }
+
+// left returns the whole seconds still to wait, rounded up.
+func (b *backoff) left(t time.Time) int {
+	d := b.until.Sub(t)
+	if d <= 0 {
+		return 0
+	}
+	return int((d + time.Second - 1) / time.Second)
+}
+
+// tick re-renders every second while a wait runs.
+func (r *Register) tick() {
+	if !r.live() || r.wait.left(now()) == 0 {
+		return
+	}
+	r.ctx.After(time.Second, func(app.Context) { r.tick() })
+}

@@ -1,0 +1,140 @@
+package ui
+
+import (
+	"context"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/i18n"
+	"signup/app/matrix"
+	"signup/app/uiaa"
+)
+
+// phase is which screen the widget shows.
+type phase int
+
+const (
+	phaseForm phase = iota
+	phaseStage
+	phaseDone
+)
+
+// Register is the registration widget: the form, the UIAA stages that
+// follow it, and the success panel. Config and Services are its props.
+type Register struct {
+	app.Compo
+
+	Config   Config
+	Services *Services
+
+	ctx     app.Context
+	mounted bool
+	t       *i18n.Catalog
+
+	username, password, confirm string
+	avail                       availability
+	checks                      checker
+
+	// Errors next to what caused them, and the form-level alert.
+	userErr, passErr, confirmErr string
+	formErr, formDetail          string
+	retryable                    bool
+
+	busy      bool
+	phase     phase
+	auth      *matrix.AuthInfo
+	plan      uiaa.Plan
+	authFor   string // the request the UIAA session belongs to
+	autoSteps int
+
+	wait    backoff
+	result  *matrix.RegisterResponse
+	focusID string
+	sel     [2]int
+}
+
+// OnInit applies what the user typed before the app took over.
+func (r *Register) OnInit() {
+	r.t = r.Config.catalog()
+	if r.Services == nil || r.Services.Prefill == nil {
+		return
+	}
+	p := r.Services.Prefill()
+	r.username = p.Values["username"]
+	r.password = p.Values["password"]
+	r.confirm = p.Values["confirm"]
+	r.focusID = p.Focus
+	r.sel = [2]int{p.SelStart, p.SelEnd}
+	r.checks.schedule(r, false)
+}
+
+// OnMount keeps the component's context for background work and restores
+// the focus the pre-rendered form had.
+func (r *Register) OnMount(ctx app.Context) {
+	r.ctx = ctx
+	r.mounted = true
+	if r.focusID != "" && r.Services != nil && r.Services.Focus != nil {
+		id, sel := r.focusID, r.sel
+		ctx.Defer(func(app.Context) { r.Services.Focus(id, sel[0], sel[1]) })
+	}
+	r.focusID = ""
+	if r.checks.pending {
+		r.checks.schedule(r, true)
+	}
+	ctx.Update()
+}
+
+// OnDismount stops background work.
+func (r *Register) OnDismount() {
+	r.checks.cancel()
+}
+
+func (r *Register) client() *matrix.Client {
+	return matrix.NewClient(r.Config.HomeserverURL, r.Services.Doer)
+}
+
+// live reports whether the widget can make requests (in a mounted browser
+// component).
+func (r *Register) live() bool { return r.mounted && r.Services != nil && r.Services.Doer != nil }
+
+// focus moves the keyboard focus after the next render.
+func (r *Register) focus(id string) {
+	if !r.live() || r.Services.Focus == nil {
+		return
+	}
+	r.ctx.Defer(func(app.Context) { r.Services.Focus(id, -1, -1) })
+}
+
+// Render draws the current screen.
+func (r *Register) Render() app.UI {
+	if r.t == nil {
+		r.t = r.Config.catalog()
+	}
+	var screen app.UI
+	switch r.phase {
+	case phaseDone:
+		screen = r.renderSuccess()
+	case phaseStage:
+		screen = r.renderStage()
+	default:
+		screen = r.renderForm()
+	}
+	return app.Main().ID("signup").Class("signup").
+		DataSet("ready", r.mounted).
+		Body(
+			app.Header().Class("brand").Body(
+				app.Img().Class("brand__logo").Src("/web/icon.svg").Role("presentation").Aria("hidden", true).Attr("width", 40).Attr("height", 40),
+				app.P().Class("brand__name").Text(r.Config.Brand),
+			),
+			screen,
+		)
+}
+
+// now is time.Now; a variable for tests.
+var now = time.Now
+
+// withTimeout bounds one request.
+func (r *Register) withTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(r.ctx, d)
+}

@@ -1,0 +1,66 @@
+// signup: the page's only script besides go-app's. Before the WASM app
+// takes over it (1) draws the download progress as a thin branded bar and
+// (2) holds a submit of the pre-rendered form and replays it once the app is
+// ready, so nothing typed is lost and no password leaves in a plain POST.
+(function () {
+  "use strict";
+  var pending = false;
+
+  function ready() {
+    var root = document.getElementById("signup");
+    return !!root && root.getAttribute("data-ready") === "true";
+  }
+
+  function say(text) {
+    var slot = document.getElementById("form-error");
+    if (slot) {
+      slot.textContent = text;
+      slot.className = "alert alert--info";
+    }
+  }
+
+  document.addEventListener("submit", function (e) {
+    if (ready()) return;
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    pending = true;
+    var btn = document.getElementById("submit");
+    if (btn) btn.setAttribute("aria-busy", "true");
+    say("Still loading, one moment… your account will be created as soon as the page is ready.");
+  }, true);
+
+  function progress() {
+    var loader = document.getElementById("app-wasm-loader");
+    var label = document.getElementById("app-wasm-loader-label");
+    if (!loader || !label) return;
+    var m = /(\d+)/.exec(label.textContent || "");
+    var p = m ? Math.min(100, parseInt(m[1], 10)) : 0;
+    loader.style.setProperty("--progress", p + "%");
+    loader.setAttribute("role", "progressbar");
+    loader.setAttribute("aria-label", "Loading the app");
+    loader.setAttribute("aria-valuenow", String(p));
+    loader.setAttribute("aria-valuemin", "0");
+    loader.setAttribute("aria-valuemax", "100");
+  }
+
+  function start() {
+    progress();
+    var label = document.getElementById("app-wasm-loader-label");
+    if (label) {
+      new MutationObserver(progress).observe(label, { childList: true, characterData: true, subtree: true });
+    }
+    new MutationObserver(function () {
+      if (pending && ready()) {
+        pending = false;
+        var btn = document.getElementById("submit");
+        if (btn) btn.click();
+      }
+    }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-ready"] });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();
