@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -38,6 +39,8 @@ func main() {
 // flags are the command-line options, defaulting to the environment.
 type flags struct {
 	addr, homeserver, serverName, brand, web, version string
+	recaptcha, trusted                                string
+	guests                                            bool
 }
 
 func parseFlags(args []string) (flags, error) {
@@ -49,11 +52,22 @@ func parseFlags(args []string) (flags, error) {
 	fs.StringVar(&f.brand, "brand", env("SIGNUP_BRAND", ""), "name shown in the header (SIGNUP_BRAND; default: the server name)")
 	fs.StringVar(&f.web, "web", env("SIGNUP_WEB", "web"), "directory of the web assets, holding app.wasm (SIGNUP_WEB)")
 	fs.StringVar(&f.version, "version", env("SIGNUP_VERSION", ""), "app version for updates (SIGNUP_VERSION; default: hash of the assets)")
+	fs.StringVar(&f.recaptcha, "recaptcha-script", env("SIGNUP_RECAPTCHA_SCRIPT", ui.DefaultRecaptchaScript), "URL of the reCAPTCHA script (SIGNUP_RECAPTCHA_SCRIPT)")
+	fs.StringVar(&f.trusted, "trusted-origins", env("SIGNUP_TRUSTED_ORIGINS", ""), "space-separated origins, besides the homeserver's, that may receive phone codes (SIGNUP_TRUSTED_ORIGINS)")
+	fs.BoolVar(&f.guests, "guests", env("SIGNUP_GUESTS", "") == "true", "offer \"Continue as guest\" (SIGNUP_GUESTS=true)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if !matrix.IsWebURL(f.recaptcha) {
+		return f, fmt.Errorf("-recaptcha-script %q: want an http(s) URL", f.recaptcha)
+	}
+	for _, o := range strings.Fields(f.trusted) {
+		if matrix.Origin(o) != strings.TrimRight(o, "/") {
+			return f, fmt.Errorf("-trusted-origins: %q is not an origin (scheme://host[:port])", o)
+		}
 	}
 	if f.homeserver == "" {
 		return f, errors.New("no homeserver: pass -homeserver URL-or-server-name (or SIGNUP_HOMESERVER)")
@@ -84,7 +98,11 @@ func run(args []string) error {
 		brand = hs.ServerName
 	}
 	h, err := server.New(server.Options{
-		Config:  ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Brand: brand, DeviceName: "Sign-up widget"},
+		Config: ui.Config{
+			HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Brand: brand,
+			DeviceName: "Sign-up widget", RecaptchaScript: f.recaptcha,
+			Guests: f.guests, TrustedOrigins: strings.Fields(f.trusted),
+		},
 		WebDir:  f.web,
 		Version: f.version,
 	})

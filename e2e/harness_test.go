@@ -71,7 +71,7 @@ func TestHarnessDendritePersistentDataDir(t *testing.T) {
 
 func TestHarnessDendriteRegistrationDisabled(t *testing.T) {
 	d := StartDendrite(t, DendriteOptions{RegistrationDisabled: true, GuestsDisabled: true})
-	code, body, err := d.post("/_matrix/client/v3/register", map[string]any{"username": "eve", "password": "x"})
+	code, body, err := d.post("/_matrix/client/v3/register", map[string]any{"username": "eve", "password": "long enough pw"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestHarnessDendriteRecaptchaFlow(t *testing.T) {
 		RecaptchaPrivateKey:    "private",
 		RecaptchaSiteVerifyURL: "http://127.0.0.1:1/siteverify",
 	})
-	code, body, err := d.post("/_matrix/client/v3/register", map[string]any{"username": "dave", "password": "x"})
+	code, body, err := d.post("/_matrix/client/v3/register", map[string]any{"username": "dave", "password": "long enough pw"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,8 +130,8 @@ func TestHarnessDendriteConfig(t *testing.T) {
 			t.Errorf("config lacks %q", want)
 		}
 	}
-	if strings.Contains(string(data), "matrix.org") {
-		t.Error("config still names matrix.org")
+	if strings.Contains(string(data), "vector.im") {
+		t.Error("config still trusts vector.im as an identity server")
 	}
 }
 

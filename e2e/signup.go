@@ -52,4 +52,3 @@ func StartSignup(t testing.TB, args ...string) *Signup {
 func (s *Signup) Log(n int) string {
 	return tailFile(s.LogPath, n)
 }
-

@@ -18,9 +18,19 @@ func main() {
 	// is lost.
 	prefill := dom.ReadPrefill("username", "password", "confirm")
 	ui.Routes(ui.ConfigFromEnv(app.Getenv), &ui.Services{
-		Doer:    jsfetch.Doer{},
-		Prefill: func() ui.Prefill { return prefill },
-		Focus:   dom.Focus,
+		Doer:         jsfetch.Doer{},
+		Prefill:      func() ui.Prefill { return prefill },
+		Focus:        dom.Focus,
+		Languages:    dom.Languages,
+		PageURL:      dom.PageURL,
+		Store:        dom.SessionStore{},
+		Hidden:       dom.Hidden,
+		OnVisible:    dom.OnVisible,
+		OpenFallback: dom.OpenFallback,
+		Recaptcha:    dom.Recaptcha,
+		Claim:        dom.Claim,
+		Broadcast:    dom.Broadcast,
+		OnBroadcast:  dom.OnBroadcast,
 	})
 	app.RunWhenOnBrowser()
 }

@@ -94,8 +94,9 @@ func Discover(ctx context.Context, d Doer, input string) (Homeserver, error) {
 		tried = append(tried, ".well-known: "+err.Error())
 	}
 	if _, err := NewClient("https://"+name, d).Versions(ctx); err != nil {
-		tried = append(tried, "https://"+name+": "+err.Error())
-		return Homeserver{}, fmt.Errorf("%w at %s (%s)", ErrNotHomeserver, name, strings.Join(tried, "; "))
+		// Wrap the last cause too, so that errors.Is still sees a
+		// cancelled context or an unreachable host.
+		return Homeserver{}, fmt.Errorf("%w at %s (%s; https://%s: %w)", ErrNotHomeserver, name, strings.Join(tried, "; "), name, err)
 	}
 	return Homeserver{BaseURL: "https://" + name, ServerName: name}, nil
 }

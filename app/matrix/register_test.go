@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -468,9 +469,17 @@ func TestUnreachable(t *testing.T) {
 	})
 
 	t.Run("a request that never answers ends promptly at the context deadline", func(t *testing.T) {
+		release := make(chan struct{})
 		c, _ := newClient(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			<-r.Context().Done()
+			// Reading the whole body lets the server notice the client going
+			// away; release frees the handler before the server closes.
+			io.Copy(io.Discard, r.Body)
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
 		}))
+		t.Cleanup(func() { close(release) })
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		start := time.Now()

@@ -40,6 +40,7 @@ func (r *Register) renderForm() app.UI {
 				AutoComplete: "new-password", Error: r.confirmErr, OnInput: r.onConfirm}.render(),
 			r.renderAlert(),
 			r.renderSubmit("submit", r.t.T("submit")),
+			r.renderGuest(),
 		)
 }
 

@@ -18,6 +18,7 @@ const (
 	phaseForm phase = iota
 	phaseStage
 	phaseDone
+	phaseConfirmed // this tab was opened by the email link
 )
 
 // Register is the registration widget: the form, the UIAA stages that
@@ -42,11 +43,33 @@ type Register struct {
 	retryable                    bool
 
 	busy      bool
+	polling   bool
 	phase     phase
 	auth      *matrix.AuthInfo
 	plan      uiaa.Plan
-	authFor   string // the request the UIAA session belongs to
-	autoSteps int
+	authFor   string          // the request the UIAA session belongs to
+	autoSteps int             // stages completed by the widget in a row
+	restarts  int             // sessions restarted in this submit
+	attempt   matrix.AuthType // the stage the request in flight submits
+	prefer    matrix.AuthType // the stage the user switched to
+	shown     matrix.AuthType // the stage on screen
+
+	stageErr, stageDetail string
+	terms                 termsState
+	tok                   tokenState
+	mail                  mailState
+	phone                 phoneState
+	captcha               captchaState
+	fallback              fallbackState
+	pendingPassword       string
+	restored              bool
+
+	claimed       string
+	unclaim       func()
+	doneElsewhere bool
+	guest         bool
+	oauthURL      string
+	oauthIssuer   string
 
 	wait    backoff
 	result  *matrix.RegisterResponse
@@ -58,6 +81,9 @@ type Register struct {
 func (r *Register) OnInit() {
 	r.t = r.Config.catalog()
 	if r.Services == nil || r.Services.Prefill == nil {
+		return
+	}
+	if r.restoreProgress() {
 		return
 	}
 	p := r.Services.Prefill()
@@ -82,12 +108,21 @@ func (r *Register) OnMount(ctx app.Context) {
 	if r.checks.pending {
 		r.checks.schedule(r, true)
 	}
+	r.listenTabs(ctx)
+	switch {
+	case r.confirmedLanding():
+	case r.restored:
+		r.enterStage(r.plan.Next)
+	default:
+		r.checkDelegation()
+	}
 	ctx.Update()
 }
 
 // OnDismount stops background work.
 func (r *Register) OnDismount() {
 	r.checks.cancel()
+	r.stopStages()
 }
 
 func (r *Register) client() *matrix.Client {
@@ -112,10 +147,14 @@ func (r *Register) Render() app.UI {
 		r.t = r.Config.catalog()
 	}
 	var screen app.UI
-	switch r.phase {
-	case phaseDone:
+	switch {
+	case r.phase == phaseDone:
 		screen = r.renderSuccess()
-	case phaseStage:
+	case r.phase == phaseConfirmed:
+		screen = r.renderConfirmed()
+	case r.oauthURL != "":
+		screen = r.renderOAuth()
+	case r.phase == phaseStage:
 		screen = r.renderStage()
 	default:
 		screen = r.renderForm()

@@ -2,7 +2,6 @@ package ui
 
 import (
 	"errors"
-	"net/url"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -19,7 +18,18 @@ const maxAutoSteps = 6
 const registerTimeout = 60 * time.Second
 
 // chooser picks flows among the stages this widget draws.
-var chooser = uiaa.Chooser{CanDraw: func(s matrix.AuthType) bool { return false }}
+var chooser = uiaa.Chooser{CanDraw: drawable}
+
+// drawable reports whether the widget draws a stage itself; any other goes
+// through the homeserver's fallback page.
+func drawable(s matrix.AuthType) bool {
+	switch s {
+	case matrix.AuthDummy, matrix.AuthTerms, matrix.AuthRegistrationToken,
+		matrix.AuthEmail, matrix.AuthMSISDN, matrix.AuthRecaptcha:
+		return true
+	}
+	return false
+}
 
 // onSubmit handles the form's submit (button, Enter).
 func (r *Register) onSubmit(ctx app.Context, e app.Event) {
@@ -43,10 +53,15 @@ func (r *Register) submit() {
 		// spec ties a session to one request body.
 		r.auth, r.plan, r.authFor = nil, uiaa.Plan{}, key
 	}
-	r.autoSteps = 0
+	r.autoSteps, r.restarts = 0, 0
 	var auth *matrix.AuthDict
 	if r.auth != nil && r.plan.Next == matrix.AuthDummy {
 		auth = uiaa.Dummy(r.auth.Session)
+	}
+	if r.auth != nil && r.plan.Next != "" && r.plan.Next != matrix.AuthDummy {
+		// The session is alive and waits on a stage: show it again.
+		r.enterStage(r.plan.Next)
+		return
 	}
 	r.send(auth)
 }
@@ -88,9 +103,24 @@ func (r *Register) clearErrors() {
 }
 
 // send posts /register with auth (nil for the first request) in the
-// background; the answer comes back on the UI goroutine.
-func (r *Register) send(auth *matrix.AuthDict) {
-	r.busy = true
+// background; the answer comes back on the UI goroutine. A quiet send (an
+// email poll) shows no busy state and treats "not yet" as normal.
+func (r *Register) send(auth *matrix.AuthDict) { r.sendOpts(auth, false) }
+
+func (r *Register) sendOpts(auth *matrix.AuthDict, quiet bool) {
+	if quiet {
+		r.polling = true
+	} else {
+		r.busy = true
+	}
+	r.attempt = ""
+	if auth != nil {
+		r.attempt = auth.Type
+		if auth.Type == "" {
+			// {session} alone: the stage was done out of band.
+			r.attempt = r.plan.Next
+		}
+	}
 	req := &matrix.RegisterRequest{
 		Auth:                     auth,
 		Username:                 r.username,
@@ -103,45 +133,51 @@ func (r *Register) send(auth *matrix.AuthDict) {
 		resp, err := client.Register(ctx, matrix.KindUser, req)
 		stop()
 		r.ctx.Dispatch(func(app.Context) {
-			r.busy = false
-			r.handle(resp, err)
+			r.busy, r.polling = false, false
+			r.handle(resp, err, quiet)
 		})
 	})
 }
 
 // handle reacts to one /register answer.
-func (r *Register) handle(resp *matrix.RegisterResponse, err error) {
+func (r *Register) handle(resp *matrix.RegisterResponse, err error, quiet bool) {
 	if err == nil {
 		r.succeed(resp)
 		return
 	}
 	if info, ok := matrix.AuthRequired(err); ok {
-		r.continueAuth(info)
+		r.continueAuth(info, quiet)
+		return
+	}
+	if quiet && (errors.Is(err, matrix.ErrUnreachable) || errors.Is(err, matrix.ErrBadResponse)) {
+		// A poll that failed: say so quietly and keep trying, slower.
+		r.mail.offline = true
+		r.schedulePoll(true)
+		return
+	}
+	if r.sessionLost(err) {
 		return
 	}
 	r.fail(err)
 }
 
 // continueAuth follows the flow after a 401: completes dummy by itself,
-// shows the next stage otherwise, and shows a failed stage's error.
-func (r *Register) continueAuth(info *matrix.AuthInfo) {
+// shows the next stage otherwise, and shows a failed stage's error on
+// that stage.
+func (r *Register) continueAuth(info *matrix.AuthInfo, quiet bool) {
 	r.auth = info
-	plan, err := chooser.Choose(info, r.plan.Stages, "")
+	plan, err := chooser.Choose(info, r.plan.Stages, r.prefer)
 	if err != nil {
 		r.phase = phaseForm
 		r.formErr = r.t.T("noflow")
 		return
 	}
 	r.plan = plan
-	if info.Errcode != "" {
-		// A failed stage: say so on that stage and let the user retry.
-		r.formErr = r.t.T("failed")
-		r.formDetail = info.Error
-		r.retryable = true
-		if r.plan.Next == matrix.AuthDummy || r.plan.Done() {
-			r.phase = phaseForm
-			return
-		}
+	r.saveProgress()
+	if r.attempt != "" && r.attempt == plan.Next && (info.Errcode != "" || !quiet) {
+		// The stage just submitted is still the next one: it failed.
+		r.stageFailed(info, quiet)
+		return
 	}
 	switch {
 	case plan.Done() || plan.Next == matrix.AuthDummy:
@@ -157,9 +193,51 @@ func (r *Register) continueAuth(info *matrix.AuthInfo) {
 		}
 		r.send(uiaa.Dummy(info.Session))
 	default:
-		r.phase = phaseStage
-		r.focus("stage-title")
+		r.enterStage(plan.Next)
 	}
+}
+
+// stageFailed shows why the stage just submitted did not pass, on that
+// stage, and lets the user retry. An email poll that is "not yet" is not a
+// failure: the widget keeps waiting quietly.
+func (r *Register) stageFailed(info *matrix.AuthInfo, quiet bool) {
+	if info.Errcode == matrix.CodeLimitExceeded {
+		r.rateLimited(&matrix.Error{Code: info.Errcode})
+		return
+	}
+	switch r.attempt {
+	case matrix.AuthEmail, matrix.AuthMSISDN:
+		if r.attempt == matrix.AuthEmail && r.mail.sid != "" {
+			r.mail.offline = false
+			r.schedulePoll(false)
+			if quiet {
+				return
+			}
+		}
+		if quiet {
+			return
+		}
+	case matrix.AuthRegistrationToken:
+		r.tok.err = r.t.T("token.invalid")
+		r.phase = phaseStage
+		r.focus("token")
+		return
+	case matrix.AuthRecaptcha:
+		r.captcha.response = ""
+		r.stageErr = r.t.T("recaptcha.failed")
+		r.phase = phaseStage
+		r.startRecaptcha()
+		return
+	case matrix.AuthDummy:
+		r.phase = phaseForm
+		r.formErr = r.t.T("failed")
+		r.formDetail = info.Error
+		r.retryable = true
+		return
+	}
+	r.phase = phaseStage
+	r.stageErr = r.t.T("stage.failed")
+	r.stageDetail = info.Error
 }
 
 // succeed shows the success panel with the user ID the server returned,
@@ -169,88 +247,9 @@ func (r *Register) succeed(resp *matrix.RegisterResponse) {
 	r.phase = phaseDone
 	r.password, r.confirm = "", ""
 	r.auth, r.authFor = nil, ""
+	r.stopStages()
+	r.clearProgress()
+	r.broadcast("done")
 	r.wait.reset()
 	r.focus("success-title")
-}
-
-// fail shows err next to what caused it, in plain words, keeping every
-// field as typed.
-func (r *Register) fail(err error) {
-	var me *matrix.Error
-	errors.As(err, &me)
-	switch {
-	case errors.Is(err, matrix.ErrUserInUse):
-		r.userErr = r.t.T("username.taken")
-		r.markTaken(availTaken)
-	case errors.Is(err, matrix.ErrInvalidUsername):
-		r.userErr = r.t.T("username.invalid")
-		r.detailOn(&r.userErr, me)
-	case errors.Is(err, matrix.ErrExclusive):
-		r.userErr = r.t.T("username.exclusive")
-		r.markTaken(availExclusive)
-	case errors.Is(err, matrix.ErrWeakPassword):
-		r.passErr = r.t.T("password.weak")
-		r.detailOn(&r.passErr, me)
-	case errors.Is(err, matrix.ErrForbidden):
-		r.formErr = r.t.T("closed")
-		r.formDetail = me.Message
-	case errors.Is(err, matrix.ErrLimitExceeded):
-		r.rateLimited(err)
-	case errors.Is(err, matrix.ErrUnreachable):
-		r.formErr = r.t.T("unreachable", hostOf(r.Config.HomeserverURL))
-		r.retryable = true
-	case errors.Is(err, matrix.ErrBadResponse):
-		r.formErr = r.t.T("badresponse")
-		r.retryable = true
-	default:
-		r.formErr = r.t.T("failed")
-		if me != nil {
-			r.formDetail = me.Message
-		}
-		r.retryable = true
-	}
-	switch {
-	case r.userErr != "":
-		r.phase = phaseForm
-		r.focus("username")
-	case r.passErr != "":
-		r.phase = phaseForm
-		r.focus("password")
-	case r.phase == phaseForm:
-		r.focus("submit")
-	default:
-		r.focus("fallback-done")
-	}
-}
-
-// rateLimited starts the countdown the server asked for (never shorter),
-// growing exponentially when it repeats.
-func (r *Register) rateLimited(err error) {
-	d, _ := matrix.RetryAfter(err)
-	r.wait.start(r.wait.delay(d), now())
-	r.formErr = r.t.T("ratelimited")
-	r.retryable = true
-	r.tick()
-}
-
-func (r *Register) markTaken(st availState) {
-	if r.checks.cache == nil {
-		r.checks.cache = map[string]availState{}
-	}
-	r.checks.cache[r.username] = st
-	r.avail = availability{name: r.username, state: st}
-}
-
-// detailOn appends the server's message under our own words.
-func (r *Register) detailOn(msg *string, me *matrix.Error) {
-	if me != nil && me.Message != "" {
-		*msg += " " + r.t.T("server.said", me.Message)
-	}
-}
-
-func hostOf(base string) string {
-	if u, err := url.Parse(base); err == nil && u.Host != "" {
-		return u.Host
-	}
-	return base
 }

@@ -11,8 +11,8 @@ func Dummy(session string) *matrix.AuthDict {
 	return &matrix.AuthDict{Type: matrix.AuthDummy, Session: session}
 }
 
-// Terms returns the auth dict of m.login.terms: {type, session}.
-func Terms(session string) *matrix.AuthDict {
+// TermsAuth returns the auth dict of m.login.terms: {type, session}.
+func TermsAuth(session string) *matrix.AuthDict {
 	return &matrix.AuthDict{Type: matrix.AuthTerms, Session: session}
 }
 

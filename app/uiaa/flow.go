@@ -123,6 +123,9 @@ func (c Chooser) Choose(info *matrix.AuthInfo, current []matrix.AuthType, prefer
 // address instead").
 func (c Chooser) Alternatives(info *matrix.AuthInfo, chosen []matrix.AuthType) []matrix.AuthType {
 	var out []matrix.AuthType
+	if info == nil {
+		return nil
+	}
 	for _, f := range info.Flows {
 		if !consistent(info, f.Stages) {
 			continue

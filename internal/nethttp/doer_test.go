@@ -195,10 +195,15 @@ func TestDoer(t *testing.T) {
 	})
 
 	t.Run("a deadline on a server that never answers returns DeadlineExceeded", func(t *testing.T) {
+		release := make(chan struct{})
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			<-r.Context().Done()
+			select {
+			case <-r.Context().Done():
+			case <-release:
+			}
 		}))
 		defer srv.Close()
+		defer close(release)
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
 		start := time.Now()

@@ -52,14 +52,19 @@ func (a *assets) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // precompressed picks the best encoding the client accepts among the files
-// that exist beside file.
+// beside file that are at least as new as it (a stale .br from an older
+// build is never served).
 func (a *assets) precompressed(r *http.Request, file string) (string, string) {
+	raw, err := os.Stat(file)
+	if err != nil {
+		return "", ""
+	}
 	accept := r.Header.Get("Accept-Encoding")
 	for _, c := range []struct{ enc, ext string }{{"br", ".br"}, {"gzip", ".gz"}} {
 		if !acceptsEncoding(accept, c.enc) {
 			continue
 		}
-		if _, err := os.Stat(file + c.ext); err == nil {
+		if st, err := os.Stat(file + c.ext); err == nil && !st.ModTime().Before(raw.ModTime()) {
 			return c.enc, file + c.ext
 		}
 	}

@@ -3,25 +3,52 @@ package server
 import (
 	"net/http"
 	"strings"
+
+	"signup/app/matrix"
+	"signup/app/ui"
 )
+
+// contentSecurityPolicy allows scripts from self (and the reCAPTCHA
+// script's origins, with its frame), WASM compilation, requests to self,
+// the homeserver and the origins trusted with codes, and framing by self.
+func contentSecurityPolicy(c ui.Config) string {
+	connect := []string{"'self'", matrix.Origin(c.HomeserverURL)}
+	for _, o := range c.TrustedOrigins {
+		if o := matrix.Origin(o); o != "" {
+			connect = append(connect, o)
+		}
+	}
+	script := []string{"'self'", "'wasm-unsafe-eval'"}
+	var frame []string
+	switch captcha := c.RecaptchaScript; {
+	case captcha == "" || captcha == ui.DefaultRecaptchaScript:
+		script = append(script, "https://www.google.com", "https://www.gstatic.com")
+		frame = append(frame, "https://www.google.com", "https://recaptcha.google.com")
+	case matrix.Origin(captcha) != "":
+		script = append(script, matrix.Origin(captcha))
+		frame = append(frame, matrix.Origin(captcha))
+	}
+	return strings.Join([]string{
+		"default-src 'self'",
+		"script-src " + strings.Join(script, " "),
+		"style-src 'self'",
+		"img-src 'self' data:",
+		"connect-src " + strings.Join(connect, " "),
+		"frame-src " + strings.Join(frame, " "),
+		"frame-ancestors 'self'",
+		"base-uri 'none'",
+		"form-action 'self'",
+		"object-src 'none'",
+	}, "; ")
+}
 
 // withHeaders sets the security headers on every response: a strict
 // Content-Security-Policy (scripts from self only, WASM compilation allowed,
 // requests only to self and the homeserver, framing by self only),
 // nosniff, no referrer, and a Permissions-Policy that turns off what a
 // sign-up form never needs.
-func withHeaders(h http.Handler, homeserver string) http.Handler {
-	csp := strings.Join([]string{
-		"default-src 'self'",
-		"script-src 'self' 'wasm-unsafe-eval'",
-		"style-src 'self'",
-		"img-src 'self' data:",
-		"connect-src 'self' " + origin(homeserver),
-		"frame-ancestors 'self'",
-		"base-uri 'none'",
-		"form-action 'self'",
-		"object-src 'none'",
-	}, "; ")
+func withHeaders(h http.Handler, c ui.Config) http.Handler {
+	csp := contentSecurityPolicy(c)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		hd.Set("Content-Security-Policy", csp)

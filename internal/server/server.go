@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -74,7 +73,7 @@ func New(o Options) (http.Handler, error) {
 	mux := http.NewServeMux()
 	mux.Handle("/web/", assets)
 	mux.Handle("/", pageOnly(h))
-	return withHeaders(mux, o.Config.HomeserverURL), nil
+	return withHeaders(mux, o.Config), nil
 }
 
 // pageOnly refuses methods other than GET and HEAD, so that a form posted
@@ -110,16 +109,4 @@ func hashFiles(dir string, names ...string) (string, error) {
 		io.WriteString(sum, "\x00"+n)
 	}
 	return hex.EncodeToString(sum.Sum(nil))[:16], nil
-}
-
-// origin returns scheme://host of a URL.
-func origin(u string) string {
-	if i := strings.Index(u, "://"); i >= 0 {
-		rest := u[i+3:]
-		if j := strings.IndexAny(rest, "/?#"); j >= 0 {
-			rest = rest[:j]
-		}
-		return u[:i+3] + rest
-	}
-	return u
 }

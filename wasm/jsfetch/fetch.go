@@ -207,16 +207,12 @@ func readBody(ctx context.Context, response safejs.Value) ([]byte, error) {
 }
 
 // cancelReader cancels the body stream, which makes fetch close the
-// connection. It waits briefly for the cancellation so that its promise is
-// handled even if it rejects (an unhandled rejection kills Node).
+// connection. It does not wait for the cancellation, but handles its
+// promise: an unhandled rejection would be logged (and kills Node).
 func cancelReader(reader safejs.Value) {
-	promise, err := reader.Call("cancel")
-	if err != nil {
-		return
+	if promise, err := reader.Call("cancel"); err == nil {
+		_ = jsutil.Ignore(promise)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
-	defer cancel()
-	_, _ = jsutil.Await(ctx, promise)
 }
 
 // readArrayBuffer is the fallback for a response without a body stream.

@@ -83,9 +83,11 @@ const handler = (req, res) => {
 			return pump();
 		}
 		case "/endless": // sends a little, then hangs forever
-			console.log("REQ", Date.now() % 100000, req.socket.remotePort); res.on("close", () => { console.log("CLOSE", Date.now() % 100000, req.socket.remotePort); server.endlessClosed++; });
+			res.on("close", () => { server.endlessClosed++; });
 			res.writeHead(200, {"Content-Type": "application/json"});
 			return res.write("{\"partial\":");
+		case "/hang": // never even sends the status line
+			return;
 		case "/redirect":
 			res.writeHead(302, {"Location": "/echo"});
 			return res.end();
@@ -337,6 +339,24 @@ func TestEndlessBodyCancelled(t *testing.T) {
 			closed++
 			s.waitEndlessClosed(t, closed)
 		})
+	}
+}
+
+func TestNoResponseCancelled(t *testing.T) {
+	// The fetch promise itself never settles; Do must still return on time.
+	// (Whether Node then really drops the socket is not checked: Node's fetch
+	// may lose the abort signal's link to a garbage-collected request,
+	// nodejs/node#55428; browsers do not have that problem.)
+	s := startServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := do(t, ctx, jsfetch.Doer{}, &matrix.Request{Method: "POST", URL: s.URL + "/hang", Body: []byte("{}")})
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("error %v, want deadline exceeded", err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("returned after %v", d)
 	}
 }
 

@@ -53,12 +53,39 @@ func (e *Error) Error() string {
 // deliver into a buffered channel nobody reads any more, and release
 // themselves as soon as the promise settles.
 func Await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
-	type settled struct {
-		value safejs.Value
-		err   error
+	ch, err := watch(promise)
+	if err != nil {
+		return safejs.Value{}, err
 	}
-	ch := make(chan settled, 1)
+	if err := ctx.Err(); err != nil {
+		return safejs.Value{}, err
+	}
+	select {
+	case s := <-ch:
+		return s.value, s.err
+	case <-ctx.Done():
+		return safejs.Value{}, ctx.Err()
+	}
+}
 
+// Ignore attaches handlers to promise that discard its outcome, so that a
+// rejection is never reported as unhandled, and returns without waiting.
+// The handlers are released once the promise settles.
+func Ignore(promise safejs.Value) error {
+	_, err := watch(promise)
+	return err
+}
+
+type settled struct {
+	value safejs.Value
+	err   error
+}
+
+// watch attaches callbacks to promise that deliver its outcome into the
+// returned channel (buffered, so they never block) and then release
+// themselves.
+func watch(promise safejs.Value) (<-chan settled, error) {
+	ch := make(chan settled, 1)
 	var onFulfilled, onRejected safejs.Func
 	settle := func(s settled) {
 		select {
@@ -73,7 +100,7 @@ func Await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
 		return nil
 	})
 	if err != nil {
-		return safejs.Value{}, fmt.Errorf("jsutil: await: %w", err)
+		return nil, fmt.Errorf("jsutil: await: %w", err)
 	}
 	onRejected, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		settle(settled{err: newError(firstArg(args), 0)})
@@ -81,24 +108,14 @@ func Await(ctx context.Context, promise safejs.Value) (safejs.Value, error) {
 	})
 	if err != nil {
 		onFulfilled.Release()
-		return safejs.Value{}, fmt.Errorf("jsutil: await: %w", err)
+		return nil, fmt.Errorf("jsutil: await: %w", err)
 	}
-
-	err = attach(promise, onFulfilled, onRejected)
-	if err != nil {
+	if err := attach(promise, onFulfilled, onRejected); err != nil {
 		onFulfilled.Release()
 		onRejected.Release()
-		return safejs.Value{}, fmt.Errorf("jsutil: await: %w", err)
+		return nil, fmt.Errorf("jsutil: await: %w", err)
 	}
-	if err := ctx.Err(); err != nil {
-		return safejs.Value{}, err
-	}
-	select {
-	case s := <-ch:
-		return s.value, s.err
-	case <-ctx.Done():
-		return safejs.Value{}, ctx.Err()
-	}
+	return ch, nil
 }
 
 // attach runs Promise.resolve(promise).then(onFulfilled, onRejected).

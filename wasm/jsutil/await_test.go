@@ -184,3 +184,18 @@ func TestNewAbortController(t *testing.T) {
 		}
 	})
 }
+
+func TestIgnore(t *testing.T) {
+	// Neither a late rejection nor a resolution may crash Node or block.
+	for _, src := range []string{
+		"return Promise.reject(new Error('ignored'))",
+		"return new Promise((_, r) => setTimeout(() => r(new Error('late')), 10))",
+		"return new Promise(r => setTimeout(() => r(1), 10))",
+		"return 1",
+	} {
+		if err := Ignore(evalJS(t, src)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	time.Sleep(50 * time.Millisecond)
+}

@@ -1,0 +1,200 @@
+package tesths
+
+import (
+	"crypto/rand"
+	"fmt"
+	"html"
+	"net/http"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+)
+
+// versions are the spec versions GET /_matrix/client/versions announces.
+var versions = []string{"v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11"}
+
+func (s *Server) handleVersions(*http.Request, []byte) reply {
+	return jsonReply(map[string]any{"versions": versions})
+}
+
+func (s *Server) handleAuthMetadata(*http.Request, []byte) reply {
+	return jsonReply(s.cfg.AuthMetadata)
+}
+
+func (s *Server) handleWellKnown(*http.Request, []byte) reply {
+	return jsonReply(s.cfg.WellKnown)
+}
+
+// handleLoginFlows answers GET /login. An OAuth-delegated server (one with
+// AuthMetadata) offers m.login.sso with oauth_aware_preferred, as Synapse
+// does behind matrix-authentication-service.
+func (s *Server) handleLoginFlows(*http.Request, []byte) reply {
+	if s.cfg.AuthMetadata != nil {
+		return jsonReply(map[string]any{"flows": []any{
+			map[string]any{"type": "m.login.sso", "oauth_aware_preferred": true},
+			map[string]any{"type": "m.login.token"},
+		}})
+	}
+	return jsonReply(map[string]any{"flows": []any{map[string]any{"type": "m.login.password"}}})
+}
+
+type loginResponse struct {
+	UserID      string `json:"user_id"`
+	AccessToken string `json:"access_token,omitempty"`
+	DeviceID    string `json:"device_id,omitempty"`
+}
+
+// handleLogin answers POST /login with m.login.password and an m.id.user
+// identifier (or the deprecated top-level `user`).
+func (s *Server) handleLogin(_ *http.Request, body []byte) reply {
+	req, bad := parseObject(body)
+	if bad != nil {
+		return *bad
+	}
+	if t, _ := req["type"].(string); t != "m.login.password" {
+		return errReply(http.StatusBadRequest, "M_UNKNOWN", "Unknown login type")
+	}
+	var user string
+	if id, ok := req["identifier"].(map[string]any); ok {
+		if t, _ := id["type"].(string); t != "m.id.user" {
+			return errReply(http.StatusBadRequest, "M_UNKNOWN", "Unknown login identifier type")
+		}
+		user, _ = id["user"].(string)
+	} else {
+		user, _ = req["user"].(string)
+	}
+	password, _ := req["password"].(string)
+	if user == "" {
+		return errReply(http.StatusBadRequest, "M_MISSING_PARAM", "User identifier is missing 'user' key")
+	}
+	localpart := strings.ToLower(user)
+	if strings.HasPrefix(localpart, "@") {
+		lp, server, ok := strings.Cut(localpart[1:], ":")
+		if !ok || server != strings.ToLower(s.cfg.ServerName) {
+			return errReply(http.StatusForbidden, "M_FORBIDDEN", "Invalid username or password")
+		}
+		localpart = lp
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	a := s.users[localpart]
+	if a == nil || a.guest || a.password != password {
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Invalid username or password")
+	}
+	deviceID, _ := req["device_id"].(string)
+	if deviceID == "" {
+		deviceID = newDeviceID()
+	}
+	return jsonReply(loginResponse{UserID: a.userID, AccessToken: newToken(), DeviceID: deviceID})
+}
+
+var localpartRE = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)
+
+// checkUsername applies the user ID grammar and length, then whether the
+// localpart is taken. The caller holds s.mu. The messages are Synapse's.
+func (s *Server) checkUsername(localpart string) *reply {
+	if !localpartRE.MatchString(localpart) {
+		rep := errReply(http.StatusBadRequest, "M_INVALID_USERNAME", "User ID can only contain characters a-z, 0-9, or '=_-./+'")
+		return &rep
+	}
+	if len("@"+localpart+":"+s.cfg.ServerName) > 255 {
+		rep := errReply(http.StatusBadRequest, "M_INVALID_USERNAME", "User ID may not be longer than 255 characters")
+		return &rep
+	}
+	if s.users[localpart] != nil {
+		rep := errReply(http.StatusBadRequest, "M_USER_IN_USE", "User ID already taken.")
+		return &rep
+	}
+	return nil
+}
+
+// handleAvailable answers GET /register/available. Like Synapse it does not
+// lowercase the username (upper case is M_INVALID_USERNAME here, while
+// /register lowercases) and it reserves nothing.
+func (s *Server) handleAvailable(r *http.Request, _ []byte) reply {
+	if s.cfg.RegistrationDisabled {
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Registration has been disabled")
+	}
+	q := r.URL.Query()
+	if !q.Has("username") {
+		return errReply(http.StatusBadRequest, "M_MISSING_PARAM", "Missing string query parameter 'username'")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rep := s.checkUsername(q.Get("username")); rep != nil {
+		return *rep
+	}
+	return jsonReply(map[string]any{"available": true})
+}
+
+func (s *Server) handleTokenValidity(r *http.Request, _ []byte) reply {
+	if s.cfg.RegistrationDisabled {
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Registration has been disabled")
+	}
+	q := r.URL.Query()
+	if !q.Has("token") {
+		return errReply(http.StatusBadRequest, "M_MISSING_PARAM", "Missing string query parameter 'token'")
+	}
+	return jsonReply(map[string]any{"valid": slices.Contains(s.cfg.RegistrationTokens, q.Get("token"))})
+}
+
+func (s *Server) handlePolicy(r *http.Request, _ []byte) reply {
+	name := r.URL.Query().Get("name")
+	if name == "" {
+		name = "Terms of service"
+	}
+	return reply{status: http.StatusOK, html: "<!doctype html><html><head><meta charset=\"utf-8\"><title>" +
+		html.EscapeString(name) + "</title></head><body><h1>" + html.EscapeString(name) +
+		"</h1><p>This is a placeholder policy of the test homeserver.</p></body></html>\n"}
+}
+
+// createUser adds an account; the caller holds s.mu. An empty localpart gets
+// a numeric one, as Synapse generates.
+func (s *Server) createUser(localpart, password string, guest bool) string {
+	if localpart == "" {
+		for {
+			localpart = strconv.Itoa(s.nextLocalpart)
+			s.nextLocalpart++
+			if s.users[localpart] == nil {
+				break
+			}
+		}
+	}
+	userID := "@" + localpart + ":" + s.cfg.ServerName
+	if s.users[localpart] == nil {
+		s.userOrder = append(s.userOrder, localpart)
+	}
+	s.users[localpart] = &account{userID: userID, password: password, guest: guest}
+	return userID
+}
+
+const letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// newDeviceID returns ten upper-case letters, like Synapse's device IDs.
+func newDeviceID() string {
+	return randomFrom(letters, 10)
+}
+
+func newToken() string {
+	return "syt_" + randomFrom("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 32)
+}
+
+func newID(n int) string {
+	return randomFrom("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ", n)
+}
+
+func newDigits(n int) string {
+	return randomFrom("0123456789", n)
+}
+
+func randomFrom(alphabet string, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err))
+	}
+	for i := range b {
+		b[i] = alphabet[int(b[i])%len(alphabet)]
+	}
+	return string(b)
+}

@@ -1,0 +1,375 @@
+package tesths
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// Stage types the server checks itself. Any other type in a flow can only be
+// completed through its fallback page.
+const (
+	stageDummy    = "m.login.dummy"
+	stageTerms    = "m.login.terms"
+	stageToken    = "m.login.registration_token"
+	stageCaptcha  = "m.login.recaptcha"
+	stageEmail    = "m.login.email.identity"
+	stageMsisdn   = "m.login.msisdn"
+	stagePassword = "m.login.password"
+)
+
+// uiaSession is one UIAA session of /register.
+type uiaSession struct {
+	id string
+	// username and password are those of the first request that carried
+	// them; a later request with another value answers 403.
+	username, password *string
+	// params are the other top-level fields of the request body (device_id,
+	// inhibit_login, ...), the latest value of each winning, as in Synapse.
+	params    map[string]any
+	completed []string
+	// addresses are the threepids validated by the email/msisdn stages,
+	// bound to the account when it is created ("email:x" / "msisdn:y").
+	addresses []string
+}
+
+// uiaBody is the 401 answer of the UIAA API.
+type uiaBody struct {
+	Errcode   string         `json:"errcode,omitempty"`
+	Error     string         `json:"error,omitempty"`
+	Completed []string       `json:"completed,omitempty"`
+	Flows     []uiaFlow      `json:"flows"`
+	Params    map[string]any `json:"params"`
+	Session   string         `json:"session"`
+}
+
+type uiaFlow struct {
+	Stages []string `json:"stages"`
+}
+
+// uiaReply is the 401 for sess with the current flows, the stages it
+// completed and, for a failed stage, errcode and error. The caller holds
+// s.mu.
+func (s *Server) uiaReply(sess *uiaSession, errcode, msg string) reply {
+	body := uiaBody{
+		Errcode: errcode,
+		Error:   msg,
+		Flows:   make([]uiaFlow, 0, len(s.flows)),
+		Params:  map[string]any{},
+		Session: sess.id,
+	}
+	if len(sess.completed) > 0 {
+		body.Completed = append([]string{}, sess.completed...)
+	}
+	for _, f := range s.flows {
+		body.Flows = append(body.Flows, uiaFlow{Stages: append([]string{}, f...)})
+		for _, stage := range f {
+			if p, ok := s.cfg.Params[stage]; ok {
+				body.Params[stage] = p
+			}
+		}
+	}
+	return reply{status: http.StatusUnauthorized, json: body}
+}
+
+// inFlows reports whether some current flow has stage. The caller holds s.mu.
+func (s *Server) inFlows(stage string) bool {
+	for _, f := range s.flows {
+		if slices.Contains(f, stage) {
+			return true
+		}
+	}
+	return false
+}
+
+// flowDone reports whether sess completed every stage of some current flow.
+// The caller holds s.mu.
+func (s *Server) flowDone(sess *uiaSession) bool {
+	for _, f := range s.flows {
+		done := true
+		for _, stage := range f {
+			if !slices.Contains(sess.completed, stage) {
+				done = false
+				break
+			}
+		}
+		if done {
+			return true
+		}
+	}
+	return false
+}
+
+// newSession starts a UIAA session; the caller holds s.mu.
+func (s *Server) newSession() *uiaSession {
+	sess := &uiaSession{id: newID(24), params: map[string]any{}}
+	s.sessions[sess.id] = sess
+	s.sessionOrder = append(s.sessionOrder, sess.id)
+	for len(s.sessions) > maxSessions && len(s.sessionOrder) > 0 {
+		delete(s.sessions, s.sessionOrder[0])
+		s.sessionOrder = s.sessionOrder[1:]
+	}
+	if len(s.sessionOrder) > 2*maxSessions {
+		s.sessionOrder = slices.DeleteFunc(s.sessionOrder, func(id string) bool { return s.sessions[id] == nil })
+	}
+	return sess
+}
+
+// CompleteStage marks stage as completed in the UIAA session, as its
+// fallback page does. It reports false when the session is unknown.
+func (s *Server) CompleteStage(session, stage string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[session]
+	if sess == nil {
+		return false
+	}
+	if !slices.Contains(sess.completed, stage) {
+		sess.completed = append(sess.completed, stage)
+	}
+	return true
+}
+
+// Sessions returns the IDs of the live UIAA sessions.
+func (s *Server) Sessions() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []string
+	for _, id := range s.sessionOrder {
+		if s.sessions[id] != nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// Completed returns the stages the UIAA session completed, in order, and
+// false when the session is unknown.
+func (s *Server) Completed(session string) ([]string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess := s.sessions[session]
+	if sess == nil {
+		return nil, false
+	}
+	return append([]string{}, sess.completed...), true
+}
+
+// handleRegister answers POST /_matrix/client/v3/register.
+func (s *Server) handleRegister(r *http.Request, body []byte) reply {
+	req, bad := parseObject(body)
+	if bad != nil {
+		return *bad
+	}
+	kind := "user"
+	if q := r.URL.Query(); q.Has("kind") {
+		kind = q.Get("kind")
+	}
+	switch kind {
+	case "guest":
+		return s.registerGuest(req)
+	case "user":
+	default:
+		return errReply(http.StatusBadRequest, "M_UNRECOGNIZED", "Do not understand membership kind: "+kind)
+	}
+	if s.cfg.RegistrationDisabled {
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Registration has been disabled")
+	}
+	username, hasUsername, rep := optString(req, "username")
+	if rep != nil {
+		return *rep
+	}
+	password, hasPassword, rep := optString(req, "password")
+	if rep != nil {
+		return *rep
+	}
+	var auth map[string]any
+	if a, ok := req["auth"]; ok && a != nil {
+		if auth, ok = a.(map[string]any); !ok {
+			return errReply(http.StatusBadRequest, "M_BAD_JSON", "auth must be an object")
+		}
+	}
+	sid, _ := auth["session"].(string)
+	if _, ok := auth["session"]; ok && sid == "" {
+		return errReply(http.StatusBadRequest, "M_BAD_JSON", "auth.session must be a non-empty string")
+	}
+	stage, hasType := auth["type"]
+	stageType, _ := stage.(string)
+	if hasType && stageType == "" {
+		return errReply(http.StatusBadRequest, "M_INVALID_PARAM", "Bad parameter: type")
+	}
+	delete(req, "auth")
+	delete(req, "username")
+	delete(req, "password")
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var sess *uiaSession
+	if sid == "" {
+		sess = s.newSession()
+	} else if sess = s.sessions[sid]; sess == nil {
+		// Synapse: SynapseError(400, "Unknown session ID: ...") whose
+		// errcode defaults to M_UNKNOWN.
+		return errReply(http.StatusBadRequest, "M_UNKNOWN", "Unknown session ID: "+sid)
+	}
+	if changed(sess.username, username, hasUsername) || changed(sess.password, password, hasPassword) {
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Requested operation has changed during the UI authentication session.")
+	}
+	if hasUsername && sess.username == nil {
+		sess.username = &username
+	}
+	if hasPassword && sess.password == nil {
+		sess.password = &password
+	}
+	for k, v := range req {
+		sess.params[k] = v
+	}
+	if len(auth) == 0 {
+		return s.uiaReply(sess, "", "")
+	}
+	var errcode, msg string
+	if hasType {
+		errcode, msg = s.applyStage(sess, stageType, auth)
+	}
+	if !s.flowDone(sess) {
+		return s.uiaReply(sess, errcode, msg)
+	}
+	return s.finishRegistration(sess)
+}
+
+// changed reports whether a request that has (or lacks) value differs from
+// the first one of the session that set it.
+func changed(first *string, value string, has bool) bool {
+	return has && first != nil && *first != value
+}
+
+// optString reads an optional string field; null counts as absent.
+func optString(m map[string]any, key string) (string, bool, *reply) {
+	v, ok := m[key]
+	if !ok || v == nil {
+		return "", false, nil
+	}
+	str, ok := v.(string)
+	if !ok {
+		rep := errReply(http.StatusBadRequest, "M_BAD_JSON", key+" must be a string")
+		return "", false, &rep
+	}
+	return str, true, nil
+}
+
+// applyStage checks the auth dict of one stage and marks it completed. A
+// failure comes back as errcode and message, sent with the UIAA body in a
+// 401, as Synapse merges a LoginError into it. The caller holds s.mu.
+func (s *Server) applyStage(sess *uiaSession, stage string, auth map[string]any) (errcode, msg string) {
+	if !s.inFlows(stage) {
+		// The spec: "Failing to follow the flows in order must result in
+		// an HTTP 401 response". Synapse answers 400 M_UNKNOWN "Unknown
+		// login type" and Dendrite 501 for unknown types.
+		return "M_UNRECOGNIZED", fmt.Sprintf("Auth type %s is not offered by any flow", stage)
+	}
+	if slices.Contains(sess.completed, stage) {
+		// Completed stages cannot be retried: answer with the completed
+		// stages (or the result), as the spec asks.
+		return "", ""
+	}
+	switch stage {
+	case stageDummy, stageTerms:
+	case stageToken:
+		tok, ok := auth["token"]
+		if !ok {
+			return "M_MISSING_PARAM", "Missing registration token"
+		}
+		str, ok := tok.(string)
+		if !ok {
+			return "M_INVALID_PARAM", "Registration token must be a string"
+		}
+		if !slices.Contains(s.cfg.RegistrationTokens, str) {
+			return "M_UNAUTHORIZED", "Invalid registration token"
+		}
+	case stageCaptcha:
+		resp, ok := auth["response"]
+		if !ok {
+			return "M_CAPTCHA_NEEDED", "Captcha response is required"
+		}
+		if str, _ := resp.(string); str != s.cfg.RecaptchaResponse {
+			return "M_UNAUTHORIZED", "Captcha authentication failed"
+		}
+	case stageEmail, stageMsisdn:
+		creds, ok := auth["threepid_creds"].(map[string]any)
+		if !ok {
+			return "M_MISSING_PARAM", "Missing threepid_creds"
+		}
+		sid, _ := creds["sid"].(string)
+		secret, _ := creds["client_secret"].(string)
+		medium := "email"
+		if stage == stageMsisdn {
+			medium = "msisdn"
+		}
+		tp := s.threepids[sid]
+		if tp == nil || tp.clientSecret != secret || !tp.validated || tp.used {
+			return "M_UNAUTHORIZED", "Unable to get validated threepid"
+		}
+		if tp.medium != medium {
+			return "M_UNAUTHORIZED", fmt.Sprintf("Expecting threepid of type '%s', got '%s'", medium, tp.medium)
+		}
+		// Synapse deletes the validation session once it served a stage.
+		tp.used = true
+		sess.addresses = append(sess.addresses, tp.key())
+	default:
+		return "M_UNRECOGNIZED", fmt.Sprintf("Auth type %s can only be completed through its fallback page", stage)
+	}
+	sess.completed = append(sess.completed, stage)
+	return "", ""
+}
+
+// finishRegistration creates the account of a session that completed a
+// flow. Like Dendrite, the username is only checked here. The caller holds
+// s.mu.
+func (s *Server) finishRegistration(sess *uiaSession) reply {
+	localpart := ""
+	if sess.username != nil {
+		// Synapse lowercases the desired username.
+		localpart = strings.ToLower(*sess.username)
+		if rep := s.checkUsername(localpart); rep != nil {
+			return *rep
+		}
+	}
+	if sess.password == nil || *sess.password == "" {
+		return errReply(http.StatusBadRequest, "M_MISSING_PARAM", "Missing params: password")
+	}
+	if len([]rune(*sess.password)) < 8 {
+		return errReply(http.StatusBadRequest, "M_WEAK_PASSWORD", "The password must be at least 8 characters long")
+	}
+	for _, addr := range sess.addresses {
+		if s.bound[addr] {
+			medium, _, _ := strings.Cut(addr, ":")
+			return errReply(http.StatusBadRequest, "M_THREEPID_IN_USE", medium+" is already in use")
+		}
+	}
+	userID := s.createUser(localpart, *sess.password, false)
+	for _, addr := range sess.addresses {
+		s.bound[addr] = true
+	}
+	delete(s.sessions, sess.id)
+	if inhibit, _ := sess.params["inhibit_login"].(bool); inhibit {
+		return jsonReply(loginResponse{UserID: userID})
+	}
+	deviceID, _ := sess.params["device_id"].(string)
+	if deviceID == "" {
+		deviceID = newDeviceID()
+	}
+	return jsonReply(loginResponse{UserID: userID, AccessToken: newToken(), DeviceID: deviceID})
+}
+
+// registerGuest answers POST /register?kind=guest; every body field is
+// ignored.
+func (s *Server) registerGuest(map[string]any) reply {
+	if !s.cfg.GuestsEnabled {
+		return errReply(http.StatusForbidden, "M_GUEST_ACCESS_FORBIDDEN", "Guest access is disabled")
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	userID := s.createUser("", "", true)
+	return jsonReply(loginResponse{UserID: userID, AccessToken: newToken(), DeviceID: newDeviceID()})
+}

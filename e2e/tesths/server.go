@@ -1,0 +1,584 @@
+// Package tesths is an in-process Matrix homeserver for tests: just the
+// account-registration part of the client-server API (spec.matrix.org,
+// "User-Interactive Authentication API" and "Account registration"), with
+// exact JSON shapes, in-memory state and knobs the real servers lack:
+// configurable UIAA flows, emails and SMS that are recorded instead of sent,
+// a fallback page with a "Complete" button, forced rate limits and a record
+// of every request.
+//
+// Where the spec is silent the server answers as Synapse does; the few
+// places where it follows Dendrite or the brief instead say so in their doc
+// comments.
+package tesths
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// Caps that keep a long-running server bounded. The oldest entry goes first.
+const (
+	maxRecorded    = 10000   // requests, emails, SMS
+	maxSessions    = 10000   // UIAA sessions
+	maxThreepids   = 10000   // email/msisdn validation sessions
+	maxBody        = 1 << 20 // request body bytes
+	defaultCaptcha = "valid-captcha"
+)
+
+// Config sets up a Server. The zero value is a server named "localhost"
+// whose /register offers the single flow [m.login.dummy].
+type Config struct {
+	// ServerName is the server part of user IDs. Default "localhost".
+	ServerName string
+	// Flows are the UIAA flows offered by /register, each an ordered list
+	// of stage types. Default [["m.login.dummy"]].
+	Flows [][]string
+	// Params are the UIAA params, by stage type, for example
+	// {"m.login.terms": {"policies": {...}}, "m.login.recaptcha":
+	// {"public_key": "..."}}. Like Synapse, a 401 only carries the params
+	// of stages that appear in the current flows.
+	Params map[string]any
+	// RegistrationTokens are the valid m.login.registration_token tokens.
+	RegistrationTokens []string
+	// TokenValidity serves GET
+	// /_matrix/client/v1/register/m.login.registration_token/validity;
+	// without it that path answers 404 M_UNRECOGNIZED.
+	TokenValidity bool
+	// RecaptchaResponse is the m.login.recaptcha `response` that passes.
+	// Default "valid-captcha".
+	RecaptchaResponse string
+	// GuestsEnabled allows POST /register?kind=guest.
+	GuestsEnabled bool
+	// RegistrationDisabled makes /register (kind=user),
+	// /register/available and the token validity endpoint answer
+	// 403 M_FORBIDDEN.
+	RegistrationDisabled bool
+	// AuthMetadata, when set, is the answer of GET
+	// /_matrix/client/v1/auth_metadata (an OAuth-delegated server) and
+	// GET /login then offers m.login.sso with oauth_aware_preferred;
+	// otherwise auth_metadata answers 404 M_UNRECOGNIZED.
+	AuthMetadata map[string]any
+	// WellKnown, when set, is served at GET /.well-known/matrix/client;
+	// otherwise that path answers 404.
+	WellKnown map[string]any
+	// ThreepidInUse are emails or phone numbers for which requestToken
+	// answers 400 M_THREEPID_IN_USE. Emails compare case-insensitively;
+	// a phone matches its phone_number as sent, its digits, or the
+	// SMS.To form (country followed by digits, such as "GB7700900123").
+	ThreepidInUse []string
+	// ThreepidDenied are emails or phone numbers for which requestToken
+	// answers 403 M_THREEPID_DENIED, matched as ThreepidInUse.
+	ThreepidDenied []string
+}
+
+// Request is one request the server received (OPTIONS preflights are not
+// recorded).
+type Request struct {
+	Method   string
+	Path     string
+	RawQuery string
+	Body     []byte
+	Header   http.Header
+	Time     time.Time
+	// Status is the HTTP status of the answer.
+	Status int
+}
+
+// Decode unmarshals the JSON body of the request into v.
+func (r Request) Decode(v any) error {
+	return json.Unmarshal(r.Body, v)
+}
+
+// Email is a validation email "sent" by POST
+// /_matrix/client/v3/register/email/requestToken.
+type Email struct {
+	To           string
+	ClientSecret string
+	SID          string
+	SendAttempt  int
+	// Link is the absolute URL of the validation link; fetching it
+	// validates the address, like ValidateEmail.
+	Link     string
+	Token    string
+	NextLink string
+	Time     time.Time
+}
+
+// SMS is a validation text "sent" by POST
+// /_matrix/client/v3/register/msisdn/requestToken.
+type SMS struct {
+	// To is the country code followed by the digits of the phone number,
+	// such as "GB7700900123".
+	To           string
+	SID          string
+	Code         string
+	ClientSecret string
+	SendAttempt  int
+	Country      string
+	PhoneNumber  string
+	Time         time.Time
+}
+
+// Server is the test homeserver. It is an http.Handler; all its methods are
+// safe for concurrent use.
+type Server struct {
+	// URL is the base URL of the server, such as http://127.0.0.1:1234.
+	// Start sets it. A server run through New alone builds absolute URLs
+	// (email links, submit_url) from the request's Host when it is empty;
+	// set it before serving to override that.
+	URL string
+
+	cfg Config
+
+	mu             sync.Mutex
+	flows          [][]string
+	sessions       map[string]*uiaSession
+	sessionOrder   []string
+	threepids      map[string]*threepidSession
+	threepidOrder  []string
+	users          map[string]*account // by localpart
+	userOrder      []string
+	bound          map[string]bool // "email:addr" or "msisdn:To" of created accounts
+	emails         []Email
+	sms            []SMS
+	limits         map[string]*rateLimit
+	nextLocalpart  int
+	recMu          sync.Mutex
+	requests       []Request
+	droppedRecords int
+}
+
+type account struct {
+	userID   string
+	password string
+	guest    bool
+}
+
+type rateLimit struct {
+	left       int
+	retryAfter time.Duration
+}
+
+// New returns a Server for cfg. Serve it yourself, or use Start.
+func New(cfg Config) *Server {
+	if cfg.ServerName == "" {
+		cfg.ServerName = "localhost"
+	}
+	if cfg.RecaptchaResponse == "" {
+		cfg.RecaptchaResponse = defaultCaptcha
+	}
+	params := make(map[string]any, len(cfg.Params))
+	for k, v := range cfg.Params {
+		params[k] = v
+	}
+	cfg.Params = params
+	cfg.RegistrationTokens = append([]string(nil), cfg.RegistrationTokens...)
+	cfg.ThreepidInUse = append([]string(nil), cfg.ThreepidInUse...)
+	cfg.ThreepidDenied = append([]string(nil), cfg.ThreepidDenied...)
+	s := &Server{
+		cfg:           cfg,
+		sessions:      map[string]*uiaSession{},
+		threepids:     map[string]*threepidSession{},
+		users:         map[string]*account{},
+		bound:         map[string]bool{},
+		limits:        map[string]*rateLimit{},
+		nextLocalpart: 1,
+	}
+	s.flows = copyFlows(cfg.Flows)
+	return s
+}
+
+// Start serves a new Server for cfg on a free port of 127.0.0.1 and sets its
+// URL. The server closes when the test ends.
+func Start(t testing.TB, cfg Config) *Server {
+	t.Helper()
+	s := New(cfg)
+	ts := httptest.NewUnstartedServer(s)
+	s.URL = "http://" + ts.Listener.Addr().String()
+	ts.Start()
+	t.Cleanup(ts.Close)
+	return s
+}
+
+func copyFlows(flows [][]string) [][]string {
+	if len(flows) == 0 {
+		return [][]string{{"m.login.dummy"}}
+	}
+	out := make([][]string, len(flows))
+	for i, f := range flows {
+		out[i] = append([]string{}, f...)
+	}
+	return out
+}
+
+// SetFlows replaces the UIAA flows of /register. Existing sessions keep the
+// stages they completed; from now on they are checked against the new flows.
+func (s *Server) SetFlows(flows [][]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.flows = copyFlows(flows)
+}
+
+// ExpireSessions forgets every UIAA session, as a server restart or the
+// session timeout would. The next request that names one of them answers,
+// as Synapse does, 400 {"errcode":"M_UNKNOWN","error":"Unknown session ID:
+// <id>"}.
+func (s *Server) ExpireSessions() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions = map[string]*uiaSession{}
+	s.sessionOrder = nil
+}
+
+// RateLimit makes the next `times` requests to path (any method but
+// OPTIONS) answer 429 M_LIMIT_EXCEEDED, with retry_after_ms and a
+// Retry-After header in whole seconds rounded up. A new call replaces the
+// previous one for the same path.
+func (s *Server) RateLimit(path string, times int, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if times <= 0 {
+		delete(s.limits, path)
+		return
+	}
+	s.limits[path] = &rateLimit{left: times, retryAfter: retryAfter}
+}
+
+// AddUser creates the account localpart with password, as if it had
+// registered, and returns its user ID.
+func (s *Server) AddUser(localpart, password string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.createUser(strings.ToLower(localpart), password, false)
+}
+
+// Users returns the IDs of the accounts created so far, guests included, in
+// creation order.
+func (s *Server) Users() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.userOrder))
+	for _, lp := range s.userOrder {
+		out = append(out, s.users[lp].userID)
+	}
+	return out
+}
+
+// Emails returns the validation emails sent so far, oldest first.
+func (s *Server) Emails() []Email {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Email(nil), s.emails...)
+}
+
+// SMS returns the validation texts sent so far, oldest first.
+func (s *Server) SMS() []SMS {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]SMS(nil), s.sms...)
+}
+
+// Requests returns every request received so far, oldest first, OPTIONS
+// preflights excluded. A request is recorded before its answer is sent.
+func (s *Server) Requests() []Request {
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	return append([]Request(nil), s.requests...)
+}
+
+// RequestsTo returns the recorded requests with this method and path.
+func (s *Server) RequestsTo(method, path string) []Request {
+	var out []Request
+	for _, r := range s.Requests() {
+		if r.Method == method && r.Path == path {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// Log returns one line per recorded request ("15:04:05.000 POST /path?query
+// -> 401"), for t.Log when a test fails.
+func (s *Server) Log() string {
+	var b strings.Builder
+	s.recMu.Lock()
+	if s.droppedRecords > 0 {
+		fmt.Fprintf(&b, "(%d older requests dropped)\n", s.droppedRecords)
+	}
+	s.recMu.Unlock()
+	for _, r := range s.Requests() {
+		q := ""
+		if r.RawQuery != "" {
+			q = "?" + r.RawQuery
+		}
+		fmt.Fprintf(&b, "%s %s %s%s -> %d\n", r.Time.Format("15:04:05.000"), r.Method, r.Path, q, r.Status)
+	}
+	return b.String()
+}
+
+func (s *Server) record(r Request) {
+	s.recMu.Lock()
+	defer s.recMu.Unlock()
+	s.requests = append(s.requests, r)
+	if n := len(s.requests) - maxRecorded; n > 0 {
+		s.requests = append([]Request(nil), s.requests[n:]...)
+		s.droppedRecords += n
+	}
+}
+
+// recorder records the request when the handler sends the status line, so
+// that a client that got the answer always finds its request in Requests.
+type recorder struct {
+	http.ResponseWriter
+	s    *Server
+	req  Request
+	done bool
+}
+
+func (rw *recorder) WriteHeader(code int) {
+	if !rw.done {
+		rw.done = true
+		rw.req.Status = code
+		rw.s.record(rw.req)
+	}
+	rw.ResponseWriter.WriteHeader(code)
+}
+
+func (rw *recorder) Write(p []byte) (int, error) {
+	if !rw.done {
+		rw.WriteHeader(http.StatusOK)
+	}
+	return rw.ResponseWriter.Write(p)
+}
+
+// ServeHTTP answers one request: CORS headers, OPTIONS preflights, forced
+// rate limits, then the endpoint.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+	h.Set("Access-Control-Allow-Headers", "Origin, X-Requested-With, Content-Type, Accept, Authorization")
+	if r.Method == http.MethodOptions {
+		w.WriteHeader(http.StatusOK)
+		return
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+	rw := &recorder{ResponseWriter: w, s: s, req: Request{
+		Method:   r.Method,
+		Path:     r.URL.Path,
+		RawQuery: r.URL.RawQuery,
+		Body:     body,
+		Header:   r.Header.Clone(),
+		Time:     time.Now(),
+	}}
+	defer func() {
+		if !rw.done {
+			rw.WriteHeader(http.StatusOK)
+		}
+	}()
+	if err != nil {
+		writeReply(rw, errReply(http.StatusBadRequest, "M_UNKNOWN", "Reading the request body failed"))
+		return
+	}
+	if len(body) > maxBody {
+		writeReply(rw, errReply(http.StatusRequestEntityTooLarge, "M_TOO_LARGE", "Request body too large"))
+		return
+	}
+	if rep, limited := s.checkRateLimit(r.URL.Path); limited {
+		writeReply(rw, rep)
+		return
+	}
+	writeReply(rw, s.route(r, body))
+}
+
+func (s *Server) checkRateLimit(path string) (reply, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	l := s.limits[path]
+	if l == nil {
+		return reply{}, false
+	}
+	l.left--
+	if l.left <= 0 {
+		delete(s.limits, path)
+	}
+	ms := l.retryAfter.Milliseconds()
+	if l.retryAfter%time.Millisecond != 0 {
+		ms++
+	}
+	secs := int64(l.retryAfter / time.Second)
+	if l.retryAfter%time.Second != 0 {
+		secs++
+	}
+	return reply{
+		status: http.StatusTooManyRequests,
+		header: map[string]string{"Retry-After": fmt.Sprint(secs)},
+		json: limitError{
+			Errcode:      "M_LIMIT_EXCEEDED",
+			Error:        "Too Many Requests",
+			RetryAfterMs: ms,
+		},
+	}, true
+}
+
+type limitError struct {
+	Errcode      string `json:"errcode"`
+	Error        string `json:"error"`
+	RetryAfterMs int64  `json:"retry_after_ms"`
+}
+
+// Paths of the endpoints.
+const (
+	pathVersions      = "/_matrix/client/versions"
+	pathRegister      = "/_matrix/client/v3/register"
+	pathAvailable     = "/_matrix/client/v3/register/available"
+	pathTokenValidity = "/_matrix/client/v1/register/m.login.registration_token/validity"
+	pathEmailToken    = "/_matrix/client/v3/register/email/requestToken"
+	pathMsisdnToken   = "/_matrix/client/v3/register/msisdn/requestToken"
+	pathLogin         = "/_matrix/client/v3/login"
+	pathAuthMetadata  = "/_matrix/client/v1/auth_metadata"
+	pathWellKnown     = "/.well-known/matrix/client"
+	pathFallbackPre   = "/_matrix/client/v3/auth/"
+	pathFallbackSuf   = "/fallback/web"
+
+	// PathValidateEmail is the test endpoint of the links in emails.
+	PathValidateEmail = "/_test/validate_email"
+	// PathSubmitMsisdn is the submit_url of msisdn requestToken answers.
+	PathSubmitMsisdn = "/_test/submit_msisdn_token"
+	// PathPolicy serves a placeholder policy document, for terms params.
+	PathPolicy = "/_test/policy"
+)
+
+func (s *Server) route(r *http.Request, body []byte) reply {
+	type handler func(*http.Request, []byte) reply
+	var byMethod map[string]handler
+	switch p := r.URL.Path; {
+	case p == pathVersions:
+		byMethod = map[string]handler{"GET": s.handleVersions}
+	case p == pathRegister:
+		byMethod = map[string]handler{"POST": s.handleRegister}
+	case p == pathAvailable:
+		byMethod = map[string]handler{"GET": s.handleAvailable}
+	case p == pathTokenValidity && s.cfg.TokenValidity:
+		byMethod = map[string]handler{"GET": s.handleTokenValidity}
+	case p == pathEmailToken:
+		byMethod = map[string]handler{"POST": s.handleEmailRequestToken}
+	case p == pathMsisdnToken:
+		byMethod = map[string]handler{"POST": s.handleMsisdnRequestToken}
+	case p == pathLogin:
+		byMethod = map[string]handler{"GET": s.handleLoginFlows, "POST": s.handleLogin}
+	case p == pathAuthMetadata && s.cfg.AuthMetadata != nil:
+		byMethod = map[string]handler{"GET": s.handleAuthMetadata}
+	case p == pathWellKnown && s.cfg.WellKnown != nil:
+		byMethod = map[string]handler{"GET": s.handleWellKnown}
+	case strings.HasPrefix(p, pathFallbackPre) && strings.HasSuffix(p, pathFallbackSuf) &&
+		len(p) > len(pathFallbackPre)+len(pathFallbackSuf) &&
+		!strings.Contains(p[len(pathFallbackPre):len(p)-len(pathFallbackSuf)], "/"):
+		byMethod = map[string]handler{"GET": s.handleFallbackGet, "POST": s.handleFallbackPost}
+	case p == PathValidateEmail:
+		byMethod = map[string]handler{"GET": s.handleValidateEmail}
+	case p == PathSubmitMsisdn:
+		byMethod = map[string]handler{"POST": s.handleSubmitMsisdn}
+	case p == PathPolicy:
+		byMethod = map[string]handler{"GET": s.handlePolicy}
+	default:
+		return errReply(http.StatusNotFound, "M_UNRECOGNIZED", "Unrecognized request")
+	}
+	h, ok := byMethod[r.Method]
+	if !ok {
+		return errReply(http.StatusMethodNotAllowed, "M_UNRECOGNIZED", "Unrecognized request")
+	}
+	return h(r, body)
+}
+
+// reply is what a handler answers: JSON (json) or HTML (html), with extra
+// headers.
+type reply struct {
+	status int
+	json   any
+	html   string
+	header map[string]string
+}
+
+type matrixError struct {
+	Errcode string `json:"errcode"`
+	Error   string `json:"error"`
+}
+
+func errReply(status int, errcode, msg string) reply {
+	return reply{status: status, json: matrixError{Errcode: errcode, Error: msg}}
+}
+
+func jsonReply(v any) reply {
+	return reply{status: http.StatusOK, json: v}
+}
+
+func writeReply(w http.ResponseWriter, rep reply) {
+	for k, v := range rep.header {
+		w.Header().Set(k, v)
+	}
+	if rep.status == 0 {
+		rep.status = http.StatusOK
+	}
+	if rep.json == nil {
+		if rep.html != "" {
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		}
+		w.WriteHeader(rep.status)
+		io.WriteString(w, rep.html)
+		return
+	}
+	b, err := marshal(rep.json)
+	if err != nil {
+		rep.status = http.StatusInternalServerError
+		b, _ = marshal(matrixError{Errcode: "M_UNKNOWN", Error: "Encoding the answer failed: " + err.Error()})
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(rep.status)
+	w.Write(b)
+}
+
+func marshal(v any) ([]byte, error) {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return []byte(b.String()), nil
+}
+
+// parseObject parses a JSON object body as Synapse does: 400 M_NOT_JSON when
+// it is not JSON, 400 M_BAD_JSON when it is not an object.
+func parseObject(body []byte) (map[string]any, *reply) {
+	var v any
+	if err := json.Unmarshal(body, &v); err != nil {
+		rep := errReply(http.StatusBadRequest, "M_NOT_JSON", "Content not JSON.")
+		return nil, &rep
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		rep := errReply(http.StatusBadRequest, "M_BAD_JSON", "Content must be a JSON object.")
+		return nil, &rep
+	}
+	return m, nil
+}
+
+// baseURL is the absolute URL of the server for links it hands out.
+func (s *Server) baseURL(r *http.Request) string {
+	if s.URL != "" {
+		return strings.TrimRight(s.URL, "/")
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
