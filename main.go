@@ -75,8 +75,10 @@ func parseFlags(args []string) (flags, error) {
 	return f, nil
 }
 
+// env returns the environment variable key, or def when it is unset or
+// empty (an empty SIGNUP_X= in a compose file means "default").
 func env(key, def string) string {
-	if v, ok := os.LookupEnv(key); ok {
+	if v := os.Getenv(key); v != "" {
 		return v
 	}
 	return def

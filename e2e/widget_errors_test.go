@@ -17,7 +17,7 @@ func TestWidgetRateLimitCountdown(t *testing.T) {
 	p.Intercept(func(r Recorded, n int) *Reply {
 		if r.Method == "POST" && strings.HasSuffix(r.Path, "/register") && n == 1 {
 			return &Reply{Status: 429, Header: map[string]string{"Retry-After": "3"},
-				Body: `{"errcode":"M_LIMIT_EXCEEDED","error":"Too many requests","retry_after_ms":1000}`}
+				Body: `{"errcode":"M_LIMIT_EXCEEDED","error":"Too many requests","retry_after_ms":3000}`}
 		}
 		return nil
 	})
@@ -33,8 +33,10 @@ func TestWidgetRateLimitCountdown(t *testing.T) {
 	// Pressing Enter in a field during the countdown sends nothing.
 	do(t, ctx, chromedp.SendKeys(chromedp.ID("confirm"), "\r"))
 	waitJS(t, ctx, `!document.getElementById("submit").disabled`, "the countdown to end")
-	if waited := time.Since(limitedAt); waited < 2*time.Second {
-		t.Errorf("the button came back after %v; the server asked for 3 s (header wins over retry_after_ms)", waited)
+	// Cross-origin fetch cannot read Retry-After (not a CORS-safelisted
+	// header), so the body's retry_after_ms is what the widget honours.
+	if waited := time.Since(limitedAt); waited < 2500*time.Millisecond {
+		t.Errorf("the button came back after %v; the server asked for 3 s", waited)
 	}
 	if n := len(p.Requests("POST", "/_matrix/client/v3/register")); n != 1 {
 		t.Fatalf("register requests during the countdown = %d, want 1", n)

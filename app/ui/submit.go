@@ -149,6 +149,13 @@ func (r *Register) handle(resp *matrix.RegisterResponse, err error, quiet bool) 
 		r.continueAuth(info, quiet)
 		return
 	}
+	var me *matrix.Error
+	if errors.As(err, &me) && me.Status == 401 && r.auth != nil && r.attempt != "" && r.attempt == r.plan.Next {
+		// A stage refused with a plain 401 (Dendrite's wrong captcha):
+		// a failed stage, shown on the stage, as with a UIAA 401.
+		r.stageFailed(&matrix.AuthInfo{Errcode: me.Code, Error: me.Message}, quiet)
+		return
+	}
 	if quiet && (errors.Is(err, matrix.ErrUnreachable) || errors.Is(err, matrix.ErrBadResponse)) {
 		// A poll that failed: say so quietly and keep trying, slower.
 		r.mail.offline = true

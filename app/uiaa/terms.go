@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"signup/app/matrix"
 )
@@ -95,7 +96,12 @@ func policy(id string, raw json.RawMessage, langs []string) (Policy, error) {
 		p.Name = id
 	}
 	if len(p.Name) > 200 {
-		p.Name = p.Name[:200] + "…"
+		// Cut on a rune boundary, so no broken character is shown.
+		n := 200
+		for n > 0 && !utf8.RuneStart(p.Name[n]) {
+			n--
+		}
+		p.Name = p.Name[:n] + "…"
 	}
 	if matrix.IsWebURL(t.URL) {
 		p.URL = t.URL

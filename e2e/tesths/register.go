@@ -190,10 +190,8 @@ func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 			return errReply(http.StatusBadRequest, "M_BAD_JSON", "auth must be an object")
 		}
 	}
+	// Like Synapse, a missing or empty session starts a new one.
 	sid, _ := auth["session"].(string)
-	if _, ok := auth["session"]; ok && sid == "" {
-		return errReply(http.StatusBadRequest, "M_BAD_JSON", "auth.session must be a non-empty string")
-	}
 	stage, hasType := auth["type"]
 	stageType, _ := stage.(string)
 	if hasType && stageType == "" {

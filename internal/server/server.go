@@ -57,23 +57,37 @@ func New(o Options) (http.Handler, error) {
 			Maskable: "/web/icon-maskable.png",
 			SVG:      "/web/icon.svg",
 		},
-		BackgroundColor:    "#f7f7fb",
-		ThemeColor:         "#4f46e5",
-		LoadingLabel:       "Loading {progress}%",
-		Styles:             []string{"/web/app.css"},
-		Scripts:            []string{"/web/loader.js defer"},
-		Env:                o.Config.Env(),
-		Version:            o.Version,
-		WasmContentLength:  fmt.Sprint(st.Size()),
-		Image:              "/web/icon-512.png",
-		CacheableResources: []string{"/web/icon-192.png"},
-		RawHeaders:         []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin>`},
+		BackgroundColor:       "#f7f7fb",
+		ThemeColor:            "#4f46e5",
+		LoadingLabel:          "Loading {progress}%",
+		Styles:                []string{"/web/app.css"},
+		Scripts:               []string{"/web/loader.js defer"},
+		Env:                   o.Config.Env(),
+		Version:               o.Version,
+		ServiceWorkerTemplate: workerJS,
+		WasmContentLength:     fmt.Sprint(st.Size()),
+		Image:                 "/web/icon-512.png",
+		CacheableResources:    []string{"/web/icon-192.png"},
+		RawHeaders:            []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin>`},
 	}
 	assets := &assets{dir: o.WebDir, version: o.Version}
 	mux := http.NewServeMux()
 	mux.Handle("/web/", assets)
+	// go-app's aliases of the WASM, served like /web/app.wasm.
+	for _, alias := range []string{"/app.wasm", "/goapp.wasm"} {
+		mux.Handle(alias, http.StripPrefix(alias, rewrite("/web/app.wasm", assets)))
+	}
 	mux.Handle("/", pageOnly(h))
 	return withHeaders(mux, o.Config), nil
+}
+
+// rewrite serves h with the request path replaced by path.
+func rewrite(path string, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = path
+		h.ServeHTTP(w, r2)
+	})
 }
 
 // pageOnly refuses methods other than GET and HEAD, so that a form posted

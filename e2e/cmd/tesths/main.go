@@ -97,8 +97,9 @@ func main() {
 	var emails, sms int
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		s.ServeHTTP(w, r)
-		log.Printf("%s %s %s", r.Method, r.URL.RequestURI(), time.Since(start).Round(time.Microsecond))
+		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
+		s.ServeHTTP(sw, r)
+		log.Printf("%s %s -> %d (%s)", r.Method, r.URL.RequestURI(), sw.code, time.Since(start).Round(time.Microsecond))
 		mu.Lock()
 		defer mu.Unlock()
 		if e := s.Emails(); len(e) > emails {
@@ -141,4 +142,15 @@ func splitList(s string) []string {
 		}
 	}
 	return out
+}
+
+// statusWriter keeps the status of the answer for the log.
+type statusWriter struct {
+	http.ResponseWriter
+	code int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.code = code
+	w.ResponseWriter.WriteHeader(code)
 }

@@ -1,0 +1,39 @@
+package server
+
+// workerJS is the widget's service worker, in place of go-app's default.
+// It caches the app shell at install (so the form opens offline) and
+// answers only same-origin GET requests, cache first: requests to the
+// homeserver, the reCAPTCHA script or any other origin go straight to the
+// network under the page's own Content-Security-Policy, never through the
+// worker. go-app fills {{.Version}} and {{.ResourcesToCache}}.
+const workerJS = `// signup service worker
+const cacheName = "app-" + "{{.Version}}";
+const resourcesToCache = {{.ResourcesToCache}};
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(cacheName);
+    await cache.addAll(resourcesToCache);
+    await self.skipWaiting();
+  })());
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const keys = await caches.keys();
+    await Promise.all(keys.filter((k) => k !== cacheName).map((k) => caches.delete(k)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener("fetch", (event) => {
+  const req = event.request;
+  if (req.method !== "GET" || new URL(req.url).origin !== self.location.origin) {
+    return;
+  }
+  event.respondWith((async () => {
+    const cached = await caches.match(req, { ignoreSearch: new URL(req.url).pathname === "/" });
+    return cached || fetch(req);
+  })());
+});
+`
