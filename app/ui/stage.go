@@ -102,13 +102,34 @@ func (r *Register) renderStage() app.UI {
 		app.If(total > 1, func() app.UI {
 			return app.P().ID("stage-step").Class("step").Text(r.t.T("step", step, total))
 		}),
-		body,
+		&keyed{Key: r.stageKey(), Child: body},
 		r.renderStageError(),
 		r.renderAlternatives(),
 		app.P().Class("back").Body(
 			app.Button().Type("button").ID("back").Class("link").Text(r.t.T("back")).OnClick(r.onBack),
 		),
 	)
+}
+
+// stageKey names the screen of the stage on show: a new key is a new
+// subtree (see keyed).
+func (r *Register) stageKey() string {
+	k := string(r.plan.Next)
+	switch r.plan.Next {
+	case matrix.AuthEmail:
+		if r.mail.sid != "" {
+			k += "/sent"
+		}
+	case matrix.AuthMSISDN:
+		if r.phone.sid != "" {
+			k += "/code"
+		}
+	case matrix.AuthRecaptcha:
+		if r.captcha.blocked {
+			k += "/blocked"
+		}
+	}
+	return k
 }
 
 // renderStageError draws a failed stage's error, our words first.
