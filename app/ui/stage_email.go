@@ -41,7 +41,7 @@ func (r *Register) renderEmail() app.UI {
 		return app.P().ID("email-elsewhere").Role("status").Text(r.t.T("email.elsewhere"))
 	}
 	if r.mail.sid == "" {
-		return app.Form().ID("email-form").OnSubmit(r.onEmailSubmit).Body(
+		return app.Form().ID("email-form").NoValidate(true).OnSubmit(r.onEmailSubmit).Body(
 			field{ID: "email", Label: r.t.T("email"), Type: "email", Value: r.mail.address,
 				AutoComplete: "email", InputMode: "email", Username: true, Hint: r.t.T("email.hint"),
 				Error: r.mail.err, OnInput: func(ctx app.Context, e app.Event) {
@@ -61,7 +61,7 @@ func (r *Register) renderEmail() app.UI {
 	return app.Div().ID("email-wait").Body(
 		app.P().ID("email-sent").Text(r.t.T("email.sent", r.mail.address)),
 		app.If(r.password == "", func() app.UI {
-			return app.Form().ID("password-again").OnSubmit(r.onPasswordAgain).Body(
+			return app.Form().ID("password-again").NoValidate(true).OnSubmit(r.onPasswordAgain).Body(
 				field{ID: "password", Label: r.t.T("password"), Type: "password",
 					AutoComplete: "new-password", Hint: r.t.T("password.again"),
 					OnInput: func(ctx app.Context, e app.Event) {

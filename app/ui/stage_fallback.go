@@ -18,7 +18,7 @@ type fallbackState struct {
 // https://spec.matrix.org/v1.16/client-server-api/#fallback.
 func (r *Register) renderFallback() app.UI {
 	href := uiaa.FallbackURL(r.Config.HomeserverURL, r.plan.Next, r.auth.Session)
-	return app.Form().ID("fallback").OnSubmit(r.onFallbackDone).Body(
+	return app.Form().ID("fallback").NoValidate(true).OnSubmit(r.onFallbackDone).Body(
 		app.P().Text(r.t.T("fallback.intro")),
 		app.Div().Class("row").Body(
 			app.Button().Type("button").ID("fallback-open").Class("secondary").

@@ -24,7 +24,7 @@ type phoneState struct {
 // renderMSISDN draws the country and number, then the code entry.
 func (r *Register) renderMSISDN() app.UI {
 	if r.phone.sid == "" {
-		return app.Form().ID("msisdn-form").OnSubmit(r.onPhoneSubmit).Body(
+		return app.Form().ID("msisdn-form").NoValidate(true).OnSubmit(r.onPhoneSubmit).Body(
 			field{ID: "country", Label: r.t.T("msisdn.country"), Type: "text", Value: r.phone.country,
 				AutoComplete: "country", Username: true, Hint: r.t.T("msisdn.country.hint"),
 				OnInput: func(ctx app.Context, e app.Event) { r.phone.country = ctx.JSSrc().Get("value").String() }}.render(),
@@ -37,7 +37,7 @@ func (r *Register) renderMSISDN() app.UI {
 			r.renderStageButton("msisdn-send", r.t.T("msisdn.send"), r.phone.sending),
 		)
 	}
-	return app.Form().ID("msisdn-code-form").OnSubmit(r.onCodeSubmit).Body(
+	return app.Form().ID("msisdn-code-form").NoValidate(true).OnSubmit(r.onCodeSubmit).Body(
 		app.P().ID("msisdn-sent").Role("status").Text(r.t.T("msisdn.sent", r.phone.number)),
 		field{ID: "code", Label: r.t.T("msisdn.code"), Type: "text", Value: r.phone.code,
 			AutoComplete: "one-time-code", InputMode: "numeric", Error: r.phone.err,

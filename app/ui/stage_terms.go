@@ -45,7 +45,7 @@ func (r *Register) renderTerms() app.UI {
 			r.renderFallback(),
 		)
 	}
-	return app.Form().ID("terms").OnSubmit(r.onTermsSubmit).Body(
+	return app.Form().ID("terms").NoValidate(true).OnSubmit(r.onTermsSubmit).Body(
 		app.P().Text(r.t.T("terms.intro")),
 		app.Ul().Class("policies").Body(
 			app.Range(r.terms.policies).Slice(func(i int) app.UI {

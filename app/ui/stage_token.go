@@ -35,7 +35,7 @@ func (r *Register) prefillToken() {
 
 // renderToken draws the Registration token field.
 func (r *Register) renderToken() app.UI {
-	return app.Form().ID("token-form").OnSubmit(r.onTokenSubmit).Body(
+	return app.Form().ID("token-form").NoValidate(true).OnSubmit(r.onTokenSubmit).Body(
 		field{ID: "token", Label: r.t.T("token"), Type: "text", Value: r.tok.value,
 			AutoComplete: "one-time-code", Username: true, Hint: r.t.T("token.hint"),
 			Status: r.tok.status, Error: r.tok.err,

@@ -253,10 +253,10 @@ func (r *Register) succeed(resp *matrix.RegisterResponse) {
 	r.result = resp
 	r.phase = phaseDone
 	r.password, r.confirm = "", ""
+	r.broadcast("done")
 	r.auth, r.authFor = nil, ""
 	r.stopStages()
 	r.clearProgress()
-	r.broadcast("done")
 	r.wait.reset()
 	r.focus("success-title")
 }
