@@ -7,4 +7,5 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/hack-pad/safejs v0.1.1 // indirect
 	github.com/maxence-charriere/go-app/v10 v10.1.11 // indirect
+	gopkg.in/yaml.v3 v3.0.1 // indirect
 )

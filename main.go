@@ -1,11 +1,14 @@
 // Command signup serves the Matrix registration widget: the pre-rendered
-// form, the WASM app and its assets, for one homeserver.
+// form, the WASM app and its assets, for one homeserver; or writes it all as
+// a static site.
 //
 //	bin/signup -addr 127.0.0.1:8000 -homeserver https://matrix.example.org
+//	bin/signup -config signup.yaml
+//	bin/signup -config signup.yaml -static static/ -prefix /signup
 //
-// Every flag can also come from the environment (SIGNUP_ADDR,
-// SIGNUP_HOMESERVER, ...). The browser entry point is ./wasm, built
-// separately, so that the WASM links no server code.
+// Flags override the config file; every flag can also come from the
+// environment (SIGNUP_ADDR, SIGNUP_HOMESERVER, ...). The browser entry point
+// is ./wasm, built separately, so that the WASM links no server code.
 package main
 
 import (
@@ -23,8 +26,10 @@ import (
 	"syscall"
 	"time"
 
+	"signup/app/config"
 	"signup/app/matrix"
 	"signup/app/ui"
+	"signup/internal/configfile"
 	"signup/internal/nethttp"
 	"signup/internal/server"
 )
@@ -38,50 +43,90 @@ func main() {
 
 // flags are the command-line options, defaulting to the environment.
 type flags struct {
-	addr, homeserver, serverName, brand, web, version string
-	recaptcha, trusted                                string
-	guests                                            bool
+	addr, config, homeserver, serverName, brand, web, version string
+	recaptcha, trusted, static, prefix                        string
+	guests                                                    bool
+	set                                                       map[string]bool
 }
 
 func parseFlags(args []string) (flags, error) {
-	var f flags
+	f := flags{set: map[string]bool{}}
 	fs := flag.NewFlagSet("signup", flag.ContinueOnError)
-	fs.StringVar(&f.addr, "addr", env("SIGNUP_ADDR", "127.0.0.1:8000"), "listen address (SIGNUP_ADDR)")
-	fs.StringVar(&f.homeserver, "homeserver", env("SIGNUP_HOMESERVER", ""), "homeserver base URL or server name (SIGNUP_HOMESERVER)")
-	fs.StringVar(&f.serverName, "server-name", env("SIGNUP_SERVER_NAME", ""), "server name of user IDs, when discovery cannot tell (SIGNUP_SERVER_NAME)")
-	fs.StringVar(&f.brand, "brand", env("SIGNUP_BRAND", ""), "name shown in the header (SIGNUP_BRAND; default: the server name)")
-	fs.StringVar(&f.web, "web", env("SIGNUP_WEB", "web"), "directory of the web assets, holding app.wasm (SIGNUP_WEB)")
-	fs.StringVar(&f.version, "version", env("SIGNUP_VERSION", ""), "app version for updates (SIGNUP_VERSION; default: hash of the assets)")
-	fs.StringVar(&f.recaptcha, "recaptcha-script", env("SIGNUP_RECAPTCHA_SCRIPT", ui.DefaultRecaptchaScript), "URL of the reCAPTCHA script (SIGNUP_RECAPTCHA_SCRIPT)")
-	fs.StringVar(&f.trusted, "trusted-origins", env("SIGNUP_TRUSTED_ORIGINS", ""), "space-separated origins, besides the homeserver's, that may receive phone codes (SIGNUP_TRUSTED_ORIGINS)")
-	fs.BoolVar(&f.guests, "guests", env("SIGNUP_GUESTS", "") == "true", "offer \"Continue as guest\" (SIGNUP_GUESTS=true)")
+	str := func(p *string, name, envKey, def, usage string) {
+		if v := os.Getenv(envKey); v != "" {
+			f.set[name] = true
+			def = v
+		}
+		fs.StringVar(p, name, def, usage+" ("+envKey+")")
+	}
+	str(&f.addr, "addr", "SIGNUP_ADDR", "127.0.0.1:8000", "listen address")
+	str(&f.config, "config", "SIGNUP_CONFIG", "", "operator config file, JSON or YAML (see config.example.yaml)")
+	str(&f.homeserver, "homeserver", "SIGNUP_HOMESERVER", "", "homeserver base URL or server name")
+	str(&f.serverName, "server-name", "SIGNUP_SERVER_NAME", "", "server name of user IDs, when discovery cannot tell")
+	str(&f.brand, "brand", "SIGNUP_BRAND", "", "name shown in the header (default: the server name)")
+	str(&f.web, "web", "SIGNUP_WEB", "web", "directory of the web assets, holding app.wasm")
+	str(&f.version, "version", "SIGNUP_VERSION", "", "app version for updates (default: a hash of the assets and config)")
+	str(&f.recaptcha, "recaptcha-script", "SIGNUP_RECAPTCHA_SCRIPT", "", "URL of the reCAPTCHA script (default: Google's)")
+	str(&f.trusted, "trusted-origins", "SIGNUP_TRUSTED_ORIGINS", "", "space-separated origins, besides the homeserver's, that may receive phone codes")
+	str(&f.static, "static", "SIGNUP_STATIC", "", "write a static site to this directory instead of serving")
+	str(&f.prefix, "prefix", "SIGNUP_PREFIX", "", "path prefix the static site is served under, such as /signup")
+	guests := os.Getenv("SIGNUP_GUESTS") == "true"
+	fs.BoolVar(&f.guests, "guests", guests, "offer \"Continue as guest\" (SIGNUP_GUESTS=true)")
+	if guests {
+		f.set["guests"] = true
+	}
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
+	fs.Visit(func(fl *flag.Flag) { f.set[fl.Name] = true })
 	if fs.NArg() > 0 {
 		return f, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
-	if !matrix.IsWebURL(f.recaptcha) {
-		return f, fmt.Errorf("-recaptcha-script %q: want an http(s) URL", f.recaptcha)
+	if f.prefix != "" && (!strings.HasPrefix(f.prefix, "/") || strings.HasSuffix(f.prefix, "/") || strings.ContainsAny(f.prefix, "?#\" ")) {
+		return f, fmt.Errorf("-prefix %q: want a path such as /signup", f.prefix)
 	}
-	for _, o := range strings.Fields(f.trusted) {
-		if matrix.Origin(o) != strings.TrimRight(o, "/") {
-			return f, fmt.Errorf("-trusted-origins: %q is not an origin (scheme://host[:port])", o)
-		}
-	}
-	if f.homeserver == "" {
-		return f, errors.New("no homeserver: pass -homeserver URL-or-server-name (or SIGNUP_HOMESERVER)")
+	if f.config == "" && f.homeserver == "" {
+		return f, errors.New("no homeserver: pass -homeserver URL-or-server-name (or SIGNUP_HOMESERVER), or -config FILE")
 	}
 	return f, nil
 }
 
-// env returns the environment variable key, or def when it is unset or
-// empty (an empty SIGNUP_X= in a compose file means "default").
-func env(key, def string) string {
-	if v := os.Getenv(key); v != "" {
-		return v
+// operator reads the config file (if any) and lays the flags that were set
+// over it, then checks the result.
+func operator(f flags) (*config.Config, error) {
+	c := &config.Config{Version: config.CurrentVersion}
+	if f.config != "" {
+		var err error
+		if c, err = configfile.Load(f.config); err != nil {
+			return nil, err
+		}
 	}
-	return def
+	if f.set["homeserver"] {
+		c.Homeserver.URL = f.homeserver
+	}
+	if f.set["server-name"] {
+		c.Homeserver.ServerName = f.serverName
+	}
+	if f.set["brand"] {
+		c.Brand.Name = f.brand
+	}
+	if f.set["recaptcha-script"] {
+		c.Registration.RecaptchaScript = f.recaptcha
+	}
+	if f.set["trusted-origins"] {
+		c.Homeserver.TrustedOrigins = strings.Fields(f.trusted)
+	}
+	if f.set["guests"] {
+		c.Registration.Guests = f.guests
+	}
+	if err := c.Validate(); err != nil {
+		src := "flags"
+		if f.config != "" {
+			src = f.config + " (with flags)"
+		}
+		return nil, fmt.Errorf("%s:\n%w", src, err)
+	}
+	return c, nil
 }
 
 func run(args []string) error {
@@ -89,22 +134,21 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
+	op, err := operator(f)
+	if err != nil {
+		return err
+	}
+	if f.static != "" {
+		return export(f, op)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	hs, err := resolveHomeserver(ctx, f)
+	hs, err := resolveHomeserver(ctx, op.Homeserver)
 	cancel()
 	if err != nil {
 		return err
 	}
-	brand := f.brand
-	if brand == "" {
-		brand = hs.ServerName
-	}
 	h, err := server.New(server.Options{
-		Config: ui.Config{
-			HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Brand: brand,
-			DeviceName: "Sign-up widget", RecaptchaScript: f.recaptcha,
-			Guests: f.guests, TrustedOrigins: strings.Fields(f.trusted),
-		},
+		Config:  ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op},
 		WebDir:  f.web,
 		Version: f.version,
 	})
@@ -131,18 +175,37 @@ func run(args []string) error {
 	return nil
 }
 
-// resolveHomeserver turns -homeserver into a checked base URL and a server
-// name: discovery for a name, /versions for a URL, and the server's key
-// endpoint (else the URL's host) for the name of a URL.
-func resolveHomeserver(ctx context.Context, f flags) (matrix.Homeserver, error) {
+// export writes the static site. The homeserver is not contacted: it must
+// be a base URL, and the server name given, since browsers will read
+// config.json without a server to resolve them.
+func export(f flags, op *config.Config) error {
+	if !matrix.IsWebURL(op.Homeserver.URL) {
+		return fmt.Errorf("homeserver.url %q: a static site needs the homeserver's base URL (https://...)", op.Homeserver.URL)
+	}
+	cfg := ui.FromOperator(op)
+	if cfg.ServerName == "" {
+		u, _ := url.Parse(cfg.HomeserverURL)
+		cfg.ServerName = u.Hostname()
+	}
+	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix}); err != nil {
+		return err
+	}
+	log.Printf("wrote the static site to %s (config.json is read by the browser: edit it there)", f.static)
+	return nil
+}
+
+// resolveHomeserver turns the configured homeserver into a checked base URL
+// and a server name: discovery for a name, /versions for a URL, and the
+// server's key endpoint (else the URL's host) for the name of a URL.
+func resolveHomeserver(ctx context.Context, c config.Homeserver) (matrix.Homeserver, error) {
 	d := nethttp.Doer{}
-	hs, err := matrix.Discover(ctx, d, f.homeserver)
+	hs, err := matrix.Discover(ctx, d, c.URL)
 	if err != nil {
-		return hs, fmt.Errorf("homeserver %q: %w", f.homeserver, err)
+		return hs, fmt.Errorf("homeserver %q: %w", c.URL, err)
 	}
 	switch {
-	case f.serverName != "":
-		hs.ServerName = f.serverName
+	case c.ServerName != "":
+		hs.ServerName = c.ServerName
 	case hs.ServerName == "":
 		if name, err := matrix.ServerName(ctx, d, hs.BaseURL); err == nil {
 			hs.ServerName = name

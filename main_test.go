@@ -41,8 +41,15 @@ func TestParseFlags(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if f.homeserver != "https://matrix.example.org" || f.addr != "127.0.0.1:8000" || f.web != "web" || f.recaptcha != ui.DefaultRecaptchaScript || f.guests {
+		if f.homeserver != "https://matrix.example.org" || f.addr != "127.0.0.1:8000" || f.web != "web" || f.guests {
 			t.Errorf("got %+v", f)
+		}
+		op, err := operator(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := (ui.Config{Operator: *op}).RecaptchaScript(); got != ui.DefaultRecaptchaScript {
+			t.Errorf("reCAPTCHA script = %q", got)
 		}
 	})
 
@@ -78,20 +85,23 @@ func TestParseFlags(t *testing.T) {
 		name, want string
 		args       []string
 	}{
-		{"a javascript reCAPTCHA script is refused", "-recaptcha-script",
+		{"a javascript reCAPTCHA script is refused", "registration.recaptcha_script",
 			[]string{"-homeserver", "https://hs.example.org", "-recaptcha-script", "javascript:alert(1)"}},
-		{"a data reCAPTCHA script is refused", "-recaptcha-script",
+		{"a data reCAPTCHA script is refused", "registration.recaptcha_script",
 			[]string{"-homeserver", "https://hs.example.org", "-recaptcha-script", "data:text/javascript,alert(1)"}},
-		{"a trusted origin with a path is refused", "-trusted-origins",
+		{"a trusted origin with a path is refused", "homeserver.trusted_origins[0]",
 			[]string{"-homeserver", "https://hs.example.org", "-trusted-origins", "https://id.example.com/submit"}},
-		{"a trusted origin that is not http(s) is refused", "-trusted-origins",
+		{"a trusted origin that is not http(s) is refused", "homeserver.trusted_origins[1]",
 			[]string{"-homeserver", "https://hs.example.org", "-trusted-origins", "https://ok.example.com ftp://id.example.com"}},
 		{"an unexpected positional argument is refused", "extra",
 			[]string{"-homeserver", "https://hs.example.org", "extra"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			clearEnv(t)
-			_, err := parseFlags(tc.args)
+			f, err := parseFlags(tc.args)
+			if err == nil {
+				_, err = operator(f)
+			}
 			if err == nil || !strings.Contains(err.Error(), tc.want) {
 				t.Fatalf("got %v, want an error mentioning %q", err, tc.want)
 			}
@@ -102,7 +112,11 @@ func TestParseFlags(t *testing.T) {
 		clearEnv(t)
 		t.Setenv("SIGNUP_HOMESERVER", "https://hs.example.org")
 		t.Setenv("SIGNUP_RECAPTCHA_SCRIPT", "javascript:alert(1)")
-		if _, err := parseFlags(nil); err == nil || !strings.Contains(err.Error(), "-recaptcha-script") {
+		f, err := parseFlags(nil)
+		if err == nil {
+			_, err = operator(f)
+		}
+		if err == nil || !strings.Contains(err.Error(), "registration.recaptcha_script") {
 			t.Fatalf("got %v", err)
 		}
 	})

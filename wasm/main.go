@@ -5,7 +5,13 @@
 package main
 
 import (
+	"context"
+	"time"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/config"
+	"signup/app/matrix"
 
 	"signup/app/ui"
 	"signup/wasm/dom"
@@ -17,7 +23,7 @@ func main() {
 	// replaces it; go-app mounts synchronously, so nothing typed in between
 	// is lost.
 	prefill := dom.ReadPrefill("username", "password", "confirm")
-	ui.Routes(ui.ConfigFromEnv(app.Getenv), &ui.Services{
+	ui.Routes(loadConfig(), &ui.Services{
 		Doer:         jsfetch.Doer{},
 		Prefill:      func() ui.Prefill { return prefill },
 		Focus:        dom.Focus,
@@ -31,6 +37,48 @@ func main() {
 		Claim:        dom.Claim,
 		Broadcast:    dom.Broadcast,
 		OnBroadcast:  dom.OnBroadcast,
+		SetLang:      dom.SetLang,
+		Online:       dom.Online,
+		Notify:       dom.Notify,
+		Navigate:     dom.Navigate,
+		ApplyBrand:   dom.ApplyBrand,
 	})
 	app.RunWhenOnBrowser()
+}
+
+// loadConfig returns the deployment's config: from the page env, and for a
+// static export from its config.json, which the operator may edit without a
+// rebuild (an invalid one is shown to the operator; an unreachable one,
+// offline, falls back to the config of the export).
+func loadConfig() ui.Config {
+	cfg := ui.ConfigFromEnv(app.Getenv)
+	u := app.Getenv(ui.EnvConfigURL)
+	if u == "" {
+		return cfg
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	resp, err := jsfetch.Doer{}.Do(ctx, &matrix.Request{Method: "GET", URL: u})
+	if err != nil {
+		return cfg
+	}
+	if resp.Status != 200 {
+		cfg.Problem = u + ": HTTP " + itoa(resp.Status)
+		return cfg
+	}
+	op, err := config.Parse(resp.Body)
+	if err != nil {
+		cfg.Problem = u + ":\n" + err.Error()
+		return cfg
+	}
+	return ui.FromOperator(op)
+}
+
+func itoa(n int) string {
+	b := []byte{}
+	for n > 0 || len(b) == 0 {
+		b = append([]byte{byte('0' + n%10)}, b...)
+		n /= 10
+	}
+	return string(b)
 }

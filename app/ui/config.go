@@ -5,34 +5,70 @@
 package ui
 
 import (
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
-	"strconv"
+	"encoding/json"
 	"strings"
 
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/config"
 	"signup/app/i18n"
 	"signup/app/matrix"
 )
 
-// Config is what the widget knows about its deployment. The server fills it
-// from its flags; the browser reads the same values from the page's env.
+// Config is what the widget knows about its deployment: the resolved
+// homeserver and the operator's configuration. The server fills it at
+// start-up; the browser reads the same values from the page's env (or, for
+// a static export, from config.json).
 type Config struct {
 	// HomeserverURL is the client-server API base URL.
 	HomeserverURL string
 	// ServerName ends the user IDs (the "example.org" in @alice:example.org);
 	// empty when unknown, then no preview is shown.
 	ServerName string
-	// Brand is the name shown in the header.
-	Brand string
-	// DeviceName is sent as initial_device_display_name.
-	DeviceName string
-	// RecaptchaScript is the URL of the reCAPTCHA script (the operator may
-	// self-host or proxy it).
-	RecaptchaScript string
-	// Guests offers "Continue as guest" (kind=guest).
-	Guests bool
-	// TrustedOrigins may receive the codes users type (msisdn submit_url),
-	// besides the homeserver's own origin.
-	TrustedOrigins []string
+	// Operator is the operator's configuration (brand, texts, languages,
+	// registration options, after sign-up, embedding).
+	Operator config.Config
+	// Problem is set when the operator's config.json (static export) is
+	// invalid: the widget shows it instead of the form.
+	Problem string
+}
+
+// Brand returns the name shown in the header: the operator's brand, else
+// the server name.
+func (c Config) Brand() string {
+	if n := c.Operator.Brand.Name; n != "" {
+		return n
+	}
+	return c.ServerName
+}
+
+// Title is the page title: the operator's, else "Create your account",
+// with the brand.
+func (c Config) Title() string {
+	t := c.Operator.Texts.Title
+	if t == "" {
+		t = c.catalog(nil).T("title")
+	}
+	if b := c.Brand(); b != "" {
+		t += " · " + b
+	}
+	return t
+}
+
+// DeviceName is sent as initial_device_display_name.
+func (c Config) DeviceName() string {
+	if n := c.Operator.Registration.DeviceName; n != "" {
+		return n
+	}
+	return "Sign-up widget"
+}
+
+// RecaptchaScript is the URL of the reCAPTCHA script.
+func (c Config) RecaptchaScript() string {
+	if s := c.Operator.Registration.RecaptchaScript; s != "" {
+		return s
+	}
+	return DefaultRecaptchaScript
 }
 
 // DefaultRecaptchaScript is Google's reCAPTCHA script, loaded with an onload
@@ -83,6 +119,19 @@ type Services struct {
 	// Claim takes a cross-tab lock named key without waiting; ok is false
 	// when another tab holds it. release gives it back.
 	Claim func(key string) (release func(), ok bool)
+	// SetLang sets the document's language and direction (lang, dir on
+	// <html>).
+	SetLang func(lang, dir string)
+	// Online reports whether the browser believes it is online.
+	Online func() bool
+	// Notify posts an event to the embedding page (signup:registered,
+	// signup:stage, signup:error), only to an allowed parent origin.
+	Notify func(event string, detail map[string]string)
+	// Navigate sends the browser to an http(s) URL (after sign-up).
+	Navigate func(url string)
+	// ApplyBrand sets the brand colours and font as CSS custom properties
+	// on the document (CSSOM, allowed by the CSP).
+	ApplyBrand func(vars map[string]string)
 	// Broadcast sends msg to the widget's other tabs; OnBroadcast registers
 	// a receiver (called on any goroutine).
 	Broadcast   func(msg string)
@@ -96,44 +145,54 @@ type Store interface {
 	Remove(key string)
 }
 
-func (c Config) catalog() *i18n.Catalog { return i18n.English }
+// catalog picks the UI language from the user's languages (most
+// preferred first), the operator's enabled list and default, and applies
+// the operator's overrides for it.
+func (c Config) catalog(user []string) *i18n.Catalog {
+	l := c.Operator.Languages
+	cat := i18n.Choose(user, l.Enabled, l.Default)
+	return cat.WithOverrides(c.Operator.Texts.Overrides[cat.Lang])
+}
 
 // Environment keys that carry Config to the browser (go-app's page env).
 const (
 	envHomeserver = "SIGNUP_HS_URL"
 	envServerName = "SIGNUP_SERVER_NAME"
-	envBrand      = "SIGNUP_BRAND"
-	envDevice     = "SIGNUP_DEVICE_NAME"
-	envRecaptcha  = "SIGNUP_RECAPTCHA_SCRIPT"
-	envGuests     = "SIGNUP_GUESTS"
-	envTrusted    = "SIGNUP_TRUSTED_ORIGINS"
+	envConfig     = "SIGNUP_CONFIG"
+	// EnvConfigURL names a config.json to fetch at start (static export).
+	EnvConfigURL = "SIGNUP_CONFIG_URL"
 )
 
 // Env returns the page environment that carries c to the browser.
 func (c Config) Env() map[string]string {
+	b, _ := json.Marshal(c.Operator)
 	return map[string]string{
 		envHomeserver: c.HomeserverURL,
 		envServerName: c.ServerName,
-		envBrand:      c.Brand,
-		envDevice:     c.DeviceName,
-		envRecaptcha:  c.RecaptchaScript,
-		envGuests:     strconv.FormatBool(c.Guests),
-		envTrusted:    strings.Join(c.TrustedOrigins, " "),
+		envConfig:     string(b),
 	}
 }
 
 // ConfigFromEnv reads the Config that Env wrote, through getenv (go-app's
-// app.Getenv in the browser).
+// app.Getenv in the browser). A config that does not parse becomes
+// Problem.
 func ConfigFromEnv(getenv func(string) string) Config {
-	return Config{
-		HomeserverURL:   getenv(envHomeserver),
-		ServerName:      getenv(envServerName),
-		Brand:           getenv(envBrand),
-		DeviceName:      getenv(envDevice),
-		RecaptchaScript: getenv(envRecaptcha),
-		Guests:          getenv(envGuests) == "true",
-		TrustedOrigins:  strings.Fields(getenv(envTrusted)),
+	c := Config{HomeserverURL: getenv(envHomeserver), ServerName: getenv(envServerName)}
+	if raw := getenv(envConfig); raw != "" {
+		op, err := config.Parse([]byte(raw))
+		if err != nil {
+			c.Problem = err.Error()
+		} else {
+			c.Operator = *op
+		}
 	}
+	return c
+}
+
+// FromOperator builds the Config of a static export from its config.json:
+// the homeserver must be a base URL there, since no server resolves it.
+func FromOperator(op *config.Config) Config {
+	return Config{HomeserverURL: strings.TrimRight(op.Homeserver.URL, "/"), ServerName: op.Homeserver.ServerName, Operator: *op}
 }
 
 // Routes registers the widget's pages with go-app. The server calls it

@@ -31,10 +31,14 @@ func (r *Register) fail(err error) {
 	case errors.Is(err, matrix.ErrForbidden):
 		r.formErr = r.t.T("closed")
 		r.formDetail = me.Message
+		r.contact = r.contactURL()
 	case errors.Is(err, matrix.ErrLimitExceeded):
 		r.rateLimited(err)
 	case errors.Is(err, matrix.ErrUnreachable):
 		r.formErr = r.t.T("unreachable", hostOf(r.Config.HomeserverURL))
+		if r.Services != nil && r.Services.Online != nil && !r.Services.Online() {
+			r.formErr = r.t.T("offline")
+		}
 		r.retryable = true
 	case errors.Is(err, matrix.ErrBadResponse):
 		r.formErr = r.t.T("badresponse")
@@ -46,6 +50,7 @@ func (r *Register) fail(err error) {
 		}
 		r.retryable = true
 	}
+	r.notifyError(err)
 	switch {
 	case r.userErr != "":
 		r.phase = phaseForm
@@ -124,4 +129,21 @@ func (r *Register) sessionLost(err error) bool {
 	r.formErr = r.t.T("session.restarted")
 	r.send(nil)
 	return true
+}
+
+// notifyError tells the embedding page that something stopped the user
+// (the errcode only, never the server's text).
+func (r *Register) notifyError(err error) {
+	if r.Services == nil || r.Services.Notify == nil {
+		return
+	}
+	code := "network"
+	var me *matrix.Error
+	switch {
+	case errors.As(err, &me) && me.Code != "":
+		code = me.Code
+	case errors.Is(err, matrix.ErrBadResponse):
+		code = "bad_response"
+	}
+	r.Services.Notify("signup:error", map[string]string{"code": code})
 }

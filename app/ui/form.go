@@ -13,7 +13,7 @@ func (r *Register) renderForm() app.UI {
 	if r.Config.ServerName != "" && r.username != "" && userProblem == "" {
 		preview = r.t.T("username.preview", matrix.PreviewUserID(r.username, r.Config.ServerName))
 	}
-	hint := r.t.T("username.hint")
+	hint := r.usernameHint()
 	if preview != "" {
 		hint = preview
 	}
@@ -27,9 +27,9 @@ func (r *Register) renderForm() app.UI {
 		Aria("labelledby", "form-title").
 		OnSubmit(r.onSubmit).
 		Body(
-			app.H1().ID("form-title").Text(r.t.T("title")),
-			app.If(r.Config.Brand != "", func() app.UI {
-				return app.P().Class("intro").Text(r.t.T("intro", r.Config.Brand))
+			app.H1().ID("form-title").Text(r.title()),
+			app.If(r.Config.Brand() != "", func() app.UI {
+				return app.P().Class("intro").Text(r.intro())
 			}),
 			field{ID: "username", Label: r.t.T("username"), Type: "text", Value: r.username,
 				AutoComplete: "username", Username: true, Hint: hint, Status: status,
@@ -54,6 +54,9 @@ func (r *Register) renderAlert() app.UI {
 		app.P().Text(r.formErr),
 		app.If(r.formDetail != "", func() app.UI {
 			return app.P().Class("alert__detail").Text(r.t.T("server.said", r.formDetail))
+		}),
+		app.If(r.contact != "", func() app.UI {
+			return app.P().Body(app.A().ID("contact").Href(r.contact).Rel("noopener noreferrer").Text(r.t.T("closed.contact")))
 		}),
 	)
 }

@@ -8,7 +8,7 @@ import (
 
 // renderGuest offers "Continue as guest" when the operator enables it.
 func (r *Register) renderGuest() app.UI {
-	if !r.Config.Guests {
+	if !r.Config.Operator.Registration.Guests {
 		return app.Text("")
 	}
 	return app.Div().Class("guest").Body(
@@ -26,7 +26,7 @@ func (r *Register) onGuest(ctx app.Context, e app.Event) {
 	r.clearErrors()
 	r.busy = true
 	client := r.client()
-	req := &matrix.RegisterRequest{InitialDeviceDisplayName: r.Config.DeviceName}
+	req := &matrix.RegisterRequest{InitialDeviceDisplayName: r.Config.DeviceName()}
 	cctx, stop := r.withTimeout(registerTimeout)
 	r.ctx.Async(func() {
 		resp, err := client.Register(cctx, matrix.KindGuest, req)

@@ -70,6 +70,10 @@ type Register struct {
 	guest         bool
 	oauthURL      string
 	oauthIssuer   string
+	update        bool
+	redirecting   bool
+	contact       string
+	loginToken    string
 
 	wait    backoff
 	result  *matrix.RegisterResponse
@@ -79,7 +83,14 @@ type Register struct {
 
 // OnInit applies what the user typed before the app took over.
 func (r *Register) OnInit() {
-	r.t = r.Config.catalog()
+	var langs []string
+	if r.Services != nil && r.Services.Languages != nil {
+		langs = r.Services.Languages()
+	}
+	r.t = r.Config.catalog(langs)
+	if r.Services != nil && r.Services.SetLang != nil {
+		r.Services.SetLang(r.t.Lang, r.t.Dir)
+	}
 	if r.Services == nil || r.Services.Prefill == nil {
 		return
 	}
@@ -109,6 +120,9 @@ func (r *Register) OnMount(ctx app.Context) {
 		r.checks.schedule(r, true)
 	}
 	r.listenTabs(ctx)
+	if vars := r.Config.Operator.Brand.CSSVars(); len(vars) > 0 && r.Services.ApplyBrand != nil {
+		r.Services.ApplyBrand(vars)
+	}
 	switch {
 	case r.confirmedLanding():
 	case r.restored:
@@ -144,10 +158,12 @@ func (r *Register) focus(id string) {
 // Render draws the current screen.
 func (r *Register) Render() app.UI {
 	if r.t == nil {
-		r.t = r.Config.catalog()
+		r.t = r.Config.catalog(nil)
 	}
 	var screen app.UI
 	switch {
+	case r.Config.Problem != "":
+		screen = r.renderProblem()
 	case r.phase == phaseDone:
 		screen = r.renderSuccess()
 	case r.phase == phaseConfirmed:
@@ -162,11 +178,13 @@ func (r *Register) Render() app.UI {
 	return app.Main().ID("signup").Class("signup").
 		DataSet("ready", r.mounted).
 		Body(
+			r.renderUpdate(),
 			app.Header().Class("brand").Body(
-				app.Img().Class("brand__logo").Src("/web/icon.svg").Role("presentation").Aria("hidden", true).Attr("width", 40).Attr("height", 40),
-				app.P().Class("brand__name").Text(r.Config.Brand),
+				app.Img().Class("brand__logo").Src(r.logo()).Role("presentation").Aria("hidden", true).Attr("width", 40).Attr("height", 40),
+				app.P().Class("brand__name").Text(r.Config.Brand()),
 			),
 			screen,
+			r.renderFooter(),
 		)
 }
 

@@ -61,6 +61,9 @@ func (r *Register) enterStage(s matrix.AuthType) {
 	}
 	r.focus(focus)
 	r.broadcast("stage")
+	if r.Services != nil && r.Services.Notify != nil {
+		r.Services.Notify("signup:stage", map[string]string{"stage": s})
+	}
 }
 
 // stopStages ends background work of the stages (polling, popups).

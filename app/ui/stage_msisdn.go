@@ -122,7 +122,7 @@ func (r *Register) trusted(submitURL string) bool {
 	if o == matrix.Origin(r.Config.HomeserverURL) {
 		return true
 	}
-	for _, t := range r.Config.TrustedOrigins {
+	for _, t := range r.Config.Operator.Homeserver.TrustedOrigins {
 		if strings.TrimRight(t, "/") == o {
 			return true
 		}

@@ -44,10 +44,7 @@ func (r *Register) startRecaptcha() {
 	r.captcha.seq++
 	seq := r.captcha.seq
 	r.captcha.started, r.captcha.blocked, r.captcha.response = true, false, ""
-	script := r.Config.RecaptchaScript
-	if script == "" {
-		script = DefaultRecaptchaScript
-	}
+	script := r.Config.RecaptchaScript()
 	ctx := r.ctx
 	ctx.Defer(func(app.Context) {
 		r.Services.Recaptcha(script, "recaptcha", key,

@@ -98,6 +98,7 @@ func (r *Register) validate() bool {
 func (r *Register) requestKey() string { return r.username + "\x00" + r.password }
 
 func (r *Register) clearErrors() {
+	r.contact = ""
 	r.userErr, r.passErr, r.confirmErr = "", "", ""
 	r.formErr, r.formDetail, r.retryable = "", "", false
 }
@@ -125,7 +126,8 @@ func (r *Register) sendOpts(auth *matrix.AuthDict, quiet bool) {
 		Auth:                     auth,
 		Username:                 r.username,
 		Password:                 r.password,
-		InitialDeviceDisplayName: r.Config.DeviceName,
+		InitialDeviceDisplayName: r.Config.DeviceName(),
+		InhibitLogin:             r.Config.Operator.Registration.InhibitLogin && !r.wantsLoginToken(),
 	}
 	client := r.client()
 	ctx, stop := r.withTimeout(registerTimeout)
@@ -254,6 +256,7 @@ func (r *Register) succeed(resp *matrix.RegisterResponse) {
 	r.phase = phaseDone
 	r.password, r.confirm = "", ""
 	r.broadcast("done")
+	r.afterSignUp(resp)
 	r.auth, r.authFor = nil, ""
 	r.stopStages()
 	r.clearProgress()

@@ -18,6 +18,10 @@ func (r *Register) renderSuccess() app.UI {
 		app.P().Class("user-id").ID("user-id").Text(r.result.UserID),
 		app.If(r.guest, func() app.UI { return app.P().Text(r.t.T("success.guest")) }).
 			Else(func() app.UI { return app.P().Text(r.t.T("success.next")) }),
+		app.If(r.redirecting, func() app.UI {
+			return app.P().ID("redirecting").Class("hint").Text(r.t.T("welcome.redirect"))
+		}),
+		app.If(r.Config.Operator.After.ShowWelcome() && !r.guest, func() app.UI { return r.renderClients() }),
 	)
 }
 

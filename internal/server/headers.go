@@ -12,16 +12,32 @@ import (
 // script's origins, with its frame), WASM compilation, requests to self,
 // the homeserver and the origins trusted with codes, and framing by self.
 func contentSecurityPolicy(c ui.Config) string {
+	op := c.Operator
 	connect := []string{"'self'", matrix.Origin(c.HomeserverURL)}
-	for _, o := range c.TrustedOrigins {
-		if o := matrix.Origin(o); o != "" {
-			connect = append(connect, o)
-		}
+	for _, o := range op.Homeserver.TrustedOrigins {
+		connect = appendOrigin(connect, o)
+	}
+	for _, ch := range op.Homeserver.Choices {
+		connect = appendOrigin(connect, ch.URL)
+	}
+	if op.Homeserver.AllowCustom {
+		// A homeserver the user types can be anywhere.
+		connect = append(connect, "https:")
+	}
+	style := []string{"'self'"}
+	img := []string{"'self'", "data:"}
+	font := []string{"'self'"}
+	style = appendOrigin(style, op.Brand.Stylesheet)
+	font = appendOrigin(font, op.Brand.Stylesheet)
+	img = appendOrigin(img, op.Brand.Logo)
+	ancestors := []string{"'self'"}
+	for _, o := range op.Embed.AllowedOrigins {
+		ancestors = appendOrigin(ancestors, o)
 	}
 	script := []string{"'self'", "'wasm-unsafe-eval'"}
 	var frame []string
-	switch captcha := c.RecaptchaScript; {
-	case captcha == "" || captcha == ui.DefaultRecaptchaScript:
+	switch captcha := c.RecaptchaScript(); {
+	case captcha == ui.DefaultRecaptchaScript:
 		script = append(script, "https://www.google.com", "https://www.gstatic.com")
 		frame = append(frame, "https://www.google.com", "https://recaptcha.google.com")
 	case matrix.Origin(captcha) != "":
@@ -31,11 +47,12 @@ func contentSecurityPolicy(c ui.Config) string {
 	return strings.Join([]string{
 		"default-src 'self'",
 		"script-src " + strings.Join(script, " "),
-		"style-src 'self'",
-		"img-src 'self' data:",
+		"style-src " + strings.Join(style, " "),
+		"img-src " + strings.Join(img, " "),
+		"font-src " + strings.Join(font, " "),
 		"connect-src " + strings.Join(connect, " "),
 		"frame-src " + strings.Join(frame, " "),
-		"frame-ancestors 'self'",
+		"frame-ancestors " + strings.Join(ancestors, " "),
 		"base-uri 'none'",
 		"form-action 'self'",
 		"object-src 'none'",
@@ -61,4 +78,18 @@ func withHeaders(h http.Handler, c ui.Config) http.Handler {
 		}
 		h.ServeHTTP(w, r)
 	})
+}
+
+// appendOrigin adds the origin of an http(s) URL, once.
+func appendOrigin(list []string, u string) []string {
+	o := matrix.Origin(u)
+	if o == "" {
+		return list
+	}
+	for _, x := range list {
+		if x == o {
+			return list
+		}
+	}
+	return append(list, o)
 }

@@ -5,6 +5,9 @@ package server
 
 import (
 	"crypto/sha256"
+	"sort"
+	"strings"
+
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -12,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"signup/app/config"
+	"signup/app/i18n"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -20,65 +25,142 @@ import (
 
 // Options configures the handler.
 type Options struct {
-	// Config is the widget's deployment config (homeserver, brand).
+	// Config is the widget's deployment config (homeserver, operator).
 	Config ui.Config
 	// WebDir is the directory served at /web/; it must hold app.wasm.
 	WebDir string
 	// Version identifies this build for the service worker; empty means a
-	// hash of the web assets, so that a new build is an update.
+	// hash of the web assets and the config, so that a new build or a new
+	// config is an update.
 	Version string
+	// Prefix is the path the site lives under ("" for the root), for a
+	// static export served from a sub-path.
+	Prefix string
+	// Env adds entries to the page env (the static export's config URL).
+	Env map[string]string
 }
 
-// New returns the widget's HTTP handler.
-func New(o Options) (http.Handler, error) {
+// AppHandler builds go-app's handler: the pre-rendered pages, app.js with
+// the page env, the manifest from the brand, and the service worker.
+func AppHandler(o *Options) (*app.Handler, error) {
 	wasm := filepath.Join(o.WebDir, "app.wasm")
 	st, err := os.Stat(wasm)
 	if err != nil {
 		return nil, fmt.Errorf("%s is missing (run make build): %w", wasm, err)
 	}
+	env := o.Config.Env()
+	for k, v := range o.Env {
+		env[k] = v
+	}
 	if o.Version == "" {
 		if o.Version, err = hashFiles(o.WebDir, "app.wasm", "app.css", "loader.js"); err != nil {
 			return nil, err
 		}
+		sum := sha256.Sum256([]byte(o.Version + env["SIGNUP_CONFIG"] + o.Prefix))
+		o.Version = hex.EncodeToString(sum[:8])
 	}
 	ui.Routes(o.Config, nil)
-	name := o.Config.Brand
+	op := o.Config.Operator
+	name := o.Config.Brand()
 	if name == "" {
 		name = "Matrix sign-up"
 	}
+	short := op.Brand.ShortName
+	if short == "" {
+		short = "Sign up"
+	}
+	lang := "en"
+	if l := op.Languages.Default; l != "" {
+		lang = i18n.Primary(l)
+	}
+	dir := "ltr"
+	if c, ok := i18n.Lookup(lang); ok {
+		dir = c.Dir
+	}
+	icons := op.Brand.Icons
+	styles := []string{"/web/app.css", "/brand.css"}
+	if op.Brand.Stylesheet != "" {
+		styles = append(styles, op.Brand.Stylesheet)
+	}
 	h := &app.Handler{
 		Name:        name,
-		ShortName:   "Sign up",
-		Title:       "Create your account · " + name,
+		ShortName:   short,
+		Title:       o.Config.Title(),
 		Description: "Create a Matrix account on " + o.Config.ServerName,
+		Lang:        lang,
+		HTML:        func() app.HTMLHtml { return app.Html().Dir(dir) },
 		Icon: app.Icon{
-			Default:  "/web/icon-192.png",
-			Large:    "/web/icon-512.png",
-			Maskable: "/web/icon-maskable.png",
-			SVG:      "/web/icon.svg",
+			Default:  or(icons.Icon192, "/web/icon-192.png"),
+			Large:    or(icons.Icon512, "/web/icon-512.png"),
+			Maskable: or(icons.Maskable, "/web/icon-maskable.png"),
+			SVG:      or(icons.SVG, "/web/icon.svg"),
 		},
-		BackgroundColor:       "#f7f7fb",
-		ThemeColor:            "#4f46e5",
-		LoadingLabel:          "Loading {progress}%",
-		Styles:                []string{"/web/app.css"},
+		BackgroundColor:       or(op.Brand.BackgroundColor, "#f7f7fb"),
+		ThemeColor:            or(op.Brand.ThemeColor, "#4f46e5"),
+		LoadingLabel:          "{progress}%",
+		Styles:                styles,
 		Scripts:               []string{"/web/loader.js defer"},
-		Env:                   o.Config.Env(),
+		Env:                   env,
 		Version:               o.Version,
 		ServiceWorkerTemplate: workerJS,
 		WasmContentLength:     fmt.Sprint(st.Size()),
-		Image:                 "/web/icon-512.png",
-		CacheableResources:    []string{"/web/icon-192.png"},
-		RawHeaders:            []string{`<link rel="preload" href="/web/app.wasm" as="fetch" crossorigin>`},
+		Image:                 or(icons.Icon512, "/web/icon-512.png"),
+		CacheableResources:    []string{"/web/icon-192.png", "/web/icon.svg", "/brand.css"},
+		RawHeaders:            []string{`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`},
+	}
+	if o.Prefix != "" {
+		h.Resources = app.PrefixedLocation(o.Prefix)
+	}
+	return h, nil
+}
+
+// New returns the widget's HTTP handler.
+func New(o Options) (http.Handler, error) {
+	h, err := AppHandler(&o)
+	if err != nil {
+		return nil, err
 	}
 	assets := &assets{dir: o.WebDir, version: o.Version}
 	mux := http.NewServeMux()
 	mux.Handle("/web/", assets)
 	// go-app's aliases of the WASM, served like /web/app.wasm.
 	for _, alias := range []string{"/app.wasm", "/goapp.wasm"} {
-		mux.Handle(alias, http.StripPrefix(alias, rewrite("/web/app.wasm", assets)))
+		mux.Handle(alias, rewrite("/web/app.wasm", assets))
 	}
+	css := BrandCSS(o.Config.Operator.Brand)
+	mux.HandleFunc("/brand.css", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/css; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-cache")
+		io.WriteString(w, css)
+	})
 	mux.Handle("/", pageOnly(h))
 	return withHeaders(mux, o.Config), nil
+}
+
+// BrandCSS is the stylesheet that puts the operator's colours and font into
+// the custom properties of web/app.css, so the pre-rendered page is branded
+// before the WASM arrives.
+func BrandCSS(b config.Brand) string {
+	vars := b.CSSVars()
+	keys := make([]string, 0, len(vars))
+	for k := range vars {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var sb strings.Builder
+	sb.WriteString("/* the operator's brand, from the config */\n:root {\n")
+	for _, k := range keys {
+		fmt.Fprintf(&sb, "  %s: %s;\n", k, vars[k])
+	}
+	sb.WriteString("}\n")
+	return sb.String()
+}
+
+func or(v, def string) string {
+	if v != "" {
+		return v
+	}
+	return def
 }
 
 // rewrite serves h with the request path replaced by path.

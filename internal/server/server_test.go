@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"signup/app/config"
 	"slices"
 	"strings"
 	"testing"
@@ -77,7 +78,8 @@ func testMain(m *testing.M) int {
 		return 1
 	}
 	handler, err = New(Options{
-		Config: ui.Config{HomeserverURL: "https://hs.example.org", ServerName: "example.org", Brand: "Example"},
+		Config: ui.Config{HomeserverURL: "https://hs.example.org", ServerName: "example.org",
+			Operator: config.Config{Version: 1, Brand: config.Brand{Name: "Example"}}},
 		WebDir: webDir,
 	})
 	if err != nil {
@@ -179,9 +181,11 @@ func TestSecurityHeaders(t *testing.T) {
 
 	t.Run("the CSP allows the trusted origins and a self-hosted reCAPTCHA instead of Google", func(t *testing.T) {
 		csp := parseCSP(contentSecurityPolicy(ui.Config{
-			HomeserverURL:   "https://hs.example.org/base",
-			RecaptchaScript: "https://captcha.example.net/recaptcha/api.js",
-			TrustedOrigins:  []string{"https://id.example.com", "javascript:alert(1)"},
+			HomeserverURL: "https://hs.example.org/base",
+			Operator: config.Config{
+				Registration: config.Registration{RecaptchaScript: "https://captcha.example.net/recaptcha/api.js"},
+				Homeserver:   config.Homeserver{TrustedOrigins: []string{"https://id.example.com", "javascript:alert(1)"}},
+			},
 		}))
 		if s := csp["connect-src"]; !slices.Equal(s, []string{"'self'", "https://hs.example.org", "https://id.example.com"}) {
 			t.Errorf("connect-src %q", s)

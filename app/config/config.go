@@ -1,0 +1,163 @@
+// Package config is the operator's configuration of the widget: homeserver,
+// brand, texts, languages, registration options, what happens after
+// sign-up, and embedding. It is pure Go, shared by the server (which reads
+// config.json or config.yaml at start-up) and the browser (which reads the
+// config.json of a static export).
+//
+// The schema is versioned: Version must be 1. Unknown fields are errors,
+// reported with their path, so that a typo never passes silently.
+package config
+
+// CurrentVersion is the schema version this build reads.
+const CurrentVersion = 1
+
+// Config is the whole operator configuration.
+type Config struct {
+	Version      int          `json:"version"`
+	Homeserver   Homeserver   `json:"homeserver"`
+	Brand        Brand        `json:"brand,omitempty"`
+	Texts        Texts        `json:"texts,omitempty"`
+	Languages    Languages    `json:"languages,omitempty"`
+	Registration Registration `json:"registration,omitempty"`
+	After        After        `json:"after_signup,omitempty"`
+	Embed        Embed        `json:"embed,omitempty"`
+}
+
+// Homeserver says where accounts are made.
+type Homeserver struct {
+	// URL is the client-server API base URL, or a server name resolved
+	// through .well-known (by the server at start-up).
+	URL string `json:"url"`
+	// ServerName ends the user IDs, when discovery cannot tell.
+	ServerName string `json:"server_name,omitempty"`
+	// Choices are other homeservers the user may pick from.
+	Choices []Choice `json:"choices,omitempty"`
+	// AllowCustom lets the user type any homeserver (discovered through
+	// .well-known).
+	AllowCustom bool `json:"allow_custom,omitempty"`
+	// TrustedOrigins may receive codes the user types (msisdn submit_url),
+	// besides the homeserver's origin.
+	TrustedOrigins []string `json:"trusted_origins,omitempty"`
+}
+
+// Choice is one homeserver offered in the picker.
+type Choice struct {
+	Name       string `json:"name"`
+	URL        string `json:"url"`
+	ServerName string `json:"server_name,omitempty"`
+}
+
+// Brand is the look of the widget.
+type Brand struct {
+	Name            string `json:"name,omitempty"`
+	ShortName       string `json:"short_name,omitempty"`
+	Logo            string `json:"logo,omitempty"`
+	Icons           Icons  `json:"icons,omitempty"`
+	ThemeColor      string `json:"theme_color,omitempty"`
+	BackgroundColor string `json:"background_color,omitempty"`
+	AccentColor     string `json:"accent_color,omitempty"`
+	Font            string `json:"font,omitempty"`
+	Stylesheet      string `json:"stylesheet,omitempty"`
+}
+
+// Icons are the app icons for the PWA manifest and the page.
+type Icons struct {
+	Icon192  string `json:"192,omitempty"`
+	Icon512  string `json:"512,omitempty"`
+	Maskable string `json:"maskable,omitempty"`
+	SVG      string `json:"svg,omitempty"`
+}
+
+// Texts are the operator's words.
+type Texts struct {
+	Title  string `json:"title,omitempty"`
+	Intro  string `json:"intro,omitempty"`
+	Footer []Link `json:"footer,omitempty"`
+	// Overrides replace any UI string, per language: {"de": {"submit":
+	// "Konto anlegen"}}. Keys are those of app/i18n/locales/en.json.
+	Overrides map[string]map[string]string `json:"overrides,omitempty"`
+}
+
+// Link is a footer link (privacy policy, code of conduct, contact).
+type Link struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
+	// Kind is "privacy", "conduct", "contact" or "other"; the contact link
+	// is offered when registration is closed.
+	Kind string `json:"kind,omitempty"`
+}
+
+// Languages are the UI languages.
+type Languages struct {
+	Default string   `json:"default,omitempty"`
+	Enabled []string `json:"enabled,omitempty"`
+}
+
+// Registration options.
+type Registration struct {
+	Guests          bool   `json:"guests,omitempty"`
+	InhibitLogin    bool   `json:"inhibit_login,omitempty"`
+	DeviceName      string `json:"initial_device_display_name,omitempty"`
+	RecaptchaScript string `json:"recaptcha_script,omitempty"`
+	UsernameHint    string `json:"username_hint,omitempty"`
+}
+
+// After is what happens after sign-up.
+type After struct {
+	// Welcome shows the welcome panel (default true).
+	Welcome *bool `json:"welcome,omitempty"`
+	// Clients are "Open in …" buttons. URL may contain {user_id},
+	// {homeserver} and {login_token}; without a URL the client is opened
+	// through matrix.to.
+	Clients []Client `json:"clients,omitempty"`
+	// Redirect sends the user to this URL after sign-up (http(s) only,
+	// never taken from the page's URL).
+	Redirect string `json:"redirect,omitempty"`
+	// NotifyParent posts signup:registered to the embedding page
+	// (default true; only to embed.allowed_origins).
+	NotifyParent *bool `json:"notify_parent,omitempty"`
+}
+
+// Client is a Matrix client offered after sign-up.
+type Client struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
+	// LoginToken hands the new account over with a one-time loginToken
+	// (POST /_matrix/client/v1/login/get_token) when the server offers it;
+	// URL must then contain {login_token}.
+	LoginToken bool `json:"login_token,omitempty"`
+}
+
+// Embed controls embedding in other sites.
+type Embed struct {
+	// AllowedOrigins may frame the widget and receive its messages. Empty
+	// means: not embeddable by other sites (frame-ancestors 'self').
+	AllowedOrigins []string `json:"allowed_origins,omitempty"`
+}
+
+// ShowWelcome reports whether the welcome panel is shown.
+func (a After) ShowWelcome() bool { return a.Welcome == nil || *a.Welcome }
+
+// ShouldNotifyParent reports whether signup:registered is posted to the
+// embedding page (default true).
+func (a After) ShouldNotifyParent() bool { return a.NotifyParent == nil || *a.NotifyParent }
+
+// CSSVars returns the brand's colours and font as the CSS custom
+// properties of web/app.css. Values were validated (colours are #hex,
+// fonts a plain family list), so they are safe in a stylesheet.
+func (b Brand) CSSVars() map[string]string {
+	vars := map[string]string{}
+	if b.AccentColor != "" {
+		vars["--accent"] = b.AccentColor
+	}
+	if b.BackgroundColor != "" {
+		vars["--bg"] = b.BackgroundColor
+	}
+	if b.ThemeColor != "" {
+		vars["--theme"] = b.ThemeColor
+	}
+	if b.Font != "" {
+		vars["--font"] = b.Font
+	}
+	return vars
+}

@@ -1,0 +1,185 @@
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"strings"
+
+	"signup/app/i18n"
+)
+
+var (
+	colorRe      = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
+	fontRe       = regexp.MustCompile(`^[A-Za-z0-9 ,'"-]{1,200}$`)
+	serverNameRe = regexp.MustCompile(`^[A-Za-z0-9.-]{1,230}(:[0-9]{1,5})?$`)
+	verbRe       = regexp.MustCompile(`%[a-z]`)
+	placeholders = regexp.MustCompile(`\{[a-z_]+\}`)
+)
+
+// Validate checks the values of a config and returns every problem found.
+func (c *Config) Validate() error {
+	var errs Errors
+	add := func(field, format string, args ...any) {
+		errs = append(errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+	}
+	switch c.Version {
+	case CurrentVersion:
+	case 0:
+		add("version", "missing: add \"version\": %d", CurrentVersion)
+	default:
+		add("version", "this build reads version %d, not %d", CurrentVersion, c.Version)
+	}
+	if c.Homeserver.URL == "" {
+		add("homeserver.url", "missing: the homeserver's base URL or server name")
+	} else if !isHomeserver(c.Homeserver.URL) {
+		add("homeserver.url", "%q is neither an http(s) URL nor a server name", c.Homeserver.URL)
+	}
+	if s := c.Homeserver.ServerName; s != "" && !serverNameRe.MatchString(s) {
+		add("homeserver.server_name", "%q is not a server name", s)
+	}
+	for i, ch := range c.Homeserver.Choices {
+		f := fmt.Sprintf("homeserver.choices[%d]", i)
+		if ch.Name == "" {
+			add(f+".name", "missing")
+		}
+		if !isHomeserver(ch.URL) {
+			add(f+".url", "%q is neither an http(s) URL nor a server name", ch.URL)
+		}
+	}
+	for i, o := range c.Homeserver.TrustedOrigins {
+		if !isOrigin(o) {
+			add(fmt.Sprintf("homeserver.trusted_origins[%d]", i), "%q is not an origin (scheme://host[:port])", o)
+		}
+	}
+	c.validateBrand(add)
+	c.validateTexts(add)
+	for i, l := range c.Languages.Enabled {
+		if _, ok := i18n.Lookup(l); !ok {
+			add(fmt.Sprintf("languages.enabled[%d]", i), "no catalogue for %q (have %s)", l, strings.Join(i18n.Languages(), ", "))
+		}
+	}
+	if d := c.Languages.Default; d != "" {
+		if _, ok := i18n.Lookup(d); !ok {
+			add("languages.default", "no catalogue for %q (have %s)", d, strings.Join(i18n.Languages(), ", "))
+		}
+	}
+	if s := c.Registration.RecaptchaScript; s != "" && !isWebURL(s) {
+		add("registration.recaptcha_script", "want an http(s) URL")
+	}
+	if len(c.Registration.DeviceName) > 100 {
+		add("registration.initial_device_display_name", "longer than 100 characters")
+	}
+	for i, cl := range c.After.Clients {
+		f := fmt.Sprintf("after_signup.clients[%d]", i)
+		if cl.Name == "" {
+			add(f+".name", "missing")
+		}
+		if cl.URL != "" {
+			bare := placeholders.ReplaceAllString(cl.URL, "x")
+			if !isWebURL(bare) {
+				add(f+".url", "want an http(s) URL, optionally with {user_id}, {homeserver}, {login_token}")
+			}
+			for _, p := range placeholders.FindAllString(cl.URL, -1) {
+				if p != "{user_id}" && p != "{homeserver}" && p != "{login_token}" {
+					add(f+".url", "unknown placeholder %s", p)
+				}
+			}
+		}
+		if cl.LoginToken && !strings.Contains(cl.URL, "{login_token}") {
+			add(f+".url", "login_token needs {login_token} in the URL")
+		}
+	}
+	if r := c.After.Redirect; r != "" && !isWebURL(r) {
+		add("after_signup.redirect", "want an http(s) URL")
+	}
+	for i, o := range c.Embed.AllowedOrigins {
+		if !isOrigin(o) {
+			add(fmt.Sprintf("embed.allowed_origins[%d]", i), "%q is not an origin (scheme://host[:port]; no wildcards)", o)
+		}
+	}
+	if len(errs) > 0 {
+		return errs
+	}
+	return nil
+}
+
+func (c *Config) validateBrand(add func(string, string, ...any)) {
+	b := c.Brand
+	for name, v := range map[string]string{"theme_color": b.ThemeColor, "background_color": b.BackgroundColor, "accent_color": b.AccentColor} {
+		if v != "" && !colorRe.MatchString(v) {
+			add("brand."+name, "%q is not a colour: use #rgb or #rrggbb", v)
+		}
+	}
+	if b.Font != "" && !fontRe.MatchString(b.Font) {
+		add("brand.font", "use a CSS font-family list of names, such as \"Inter, sans-serif\"")
+	}
+	for name, v := range map[string]string{"logo": b.Logo, "stylesheet": b.Stylesheet,
+		"icons.192": b.Icons.Icon192, "icons.512": b.Icons.Icon512, "icons.maskable": b.Icons.Maskable, "icons.svg": b.Icons.SVG} {
+		if v != "" && !isAsset(v) {
+			add("brand."+name, "want a path starting with / or an http(s) URL")
+		}
+	}
+	if len(b.Name) > 80 {
+		add("brand.name", "longer than 80 characters")
+	}
+	if len(b.ShortName) > 24 {
+		add("brand.short_name", "longer than 24 characters")
+	}
+}
+
+func (c *Config) validateTexts(add func(string, string, ...any)) {
+	for i, l := range c.Texts.Footer {
+		f := fmt.Sprintf("texts.footer[%d]", i)
+		if l.Label == "" {
+			add(f+".label", "missing")
+		}
+		if !isWebURL(l.URL) && !strings.HasPrefix(l.URL, "mailto:") {
+			add(f+".url", "want an http(s) or mailto: URL")
+		}
+		switch l.Kind {
+		case "", "privacy", "conduct", "contact", "other":
+		default:
+			add(f+".kind", "%q: want privacy, conduct, contact or other", l.Kind)
+		}
+	}
+	en := i18n.English()
+	for lang, over := range c.Texts.Overrides {
+		if _, ok := i18n.Lookup(lang); !ok {
+			add("texts.overrides."+lang, "no catalogue for %q (have %s)", lang, strings.Join(i18n.Languages(), ", "))
+			continue
+		}
+		for k, v := range over {
+			ref, ok := en.Messages[k]
+			if !ok {
+				add("texts.overrides."+lang+"."+k, "unknown message key")
+				continue
+			}
+			if a, b := verbRe.FindAllString(ref, -1), verbRe.FindAllString(v, -1); strings.Join(a, "") != strings.Join(b, "") {
+				add("texts.overrides."+lang+"."+k, "must keep the placeholders %s in this order", strings.Join(a, " "))
+			}
+		}
+	}
+}
+
+func isWebURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
+}
+
+func isAsset(s string) bool {
+	return (strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\"'<> \\")) || isWebURL(s)
+}
+
+func isOrigin(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && isWebURL(s) && (u.Path == "" || u.Path == "/") && u.RawQuery == "" && u.Fragment == "" && !strings.Contains(s, "*")
+}
+
+func isHomeserver(s string) bool {
+	if strings.Contains(s, "://") {
+		u, err := url.Parse(s)
+		return err == nil && isWebURL(s) && u.RawQuery == "" && u.Fragment == ""
+	}
+	return serverNameRe.MatchString(s)
+}

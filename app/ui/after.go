@@ -1,0 +1,124 @@
+package ui
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/config"
+	"signup/app/matrix"
+)
+
+// defaultClients are offered after sign-up when the operator lists none.
+var defaultClients = []config.Client{
+	{Name: "Element", URL: "https://app.element.io/#/login"},
+	{Name: "Cinny", URL: "https://app.cinny.in/"},
+	{Name: "FluffyChat", URL: "https://fluffychat.im/web/"},
+}
+
+// afterSignUp runs what the operator configured for after a successful
+// registration: notify the embedding page, fetch one-time login tokens for
+// clients that take them, and redirect.
+func (r *Register) afterSignUp(resp *matrix.RegisterResponse) {
+	op := r.Config.Operator.After
+	if r.Services == nil {
+		return
+	}
+	if r.Services.Notify != nil && op.ShouldNotifyParent() {
+		// Never the access token or the password: the user ID and the
+		// homeserver only.
+		r.Services.Notify("signup:registered", map[string]string{
+			"user_id": resp.UserID, "homeserver": r.Config.HomeserverURL,
+		})
+	}
+	if r.wantsLoginToken() && resp.AccessToken != "" {
+		r.fetchLoginToken(resp.AccessToken)
+	}
+	if op.Redirect != "" && r.Services.Navigate != nil && matrix.IsWebURL(op.Redirect) {
+		r.redirecting = true
+		target := op.Redirect
+		r.ctx.After(1500*time.Millisecond, func(app.Context) { r.Services.Navigate(target) })
+	}
+}
+
+func (r *Register) wantsLoginToken() bool {
+	for _, c := range r.Config.Operator.After.Clients {
+		if c.LoginToken {
+			return true
+		}
+	}
+	return false
+}
+
+// fetchLoginToken asks POST /_matrix/client/v1/login/get_token for a
+// one-time token that signs the new account into a configured web client.
+// The access token is used here only, never handed on; where the server
+// does not offer the endpoint, the clients get a plain link.
+func (r *Register) fetchLoginToken(accessToken string) {
+	client := r.client()
+	ctx, stop := r.withTimeout(15 * time.Second)
+	r.ctx.Async(func() {
+		tok, err := client.GetLoginToken(ctx, accessToken)
+		stop()
+		if err != nil {
+			return
+		}
+		r.ctx.Dispatch(func(app.Context) { r.loginToken = tok })
+	})
+}
+
+// clientLink returns the "Open in …" URL of a client for the new account.
+func (r *Register) clientLink(c config.Client) string {
+	uid := r.result.UserID
+	if c.URL == "" {
+		return "https://matrix.to/#/" + url.PathEscape(uid)
+	}
+	link := c.URL
+	if strings.Contains(link, "{login_token}") {
+		if r.loginToken == "" {
+			// No token (yet, or the server cannot): a plain link.
+			u, err := url.Parse(strings.ReplaceAll(link, "{login_token}", ""))
+			if err == nil {
+				q := u.Query()
+				for k, v := range q {
+					if len(v) == 1 && v[0] == "" {
+						q.Del(k)
+					}
+				}
+				u.RawQuery = q.Encode()
+				link = u.String()
+			}
+		}
+		link = strings.ReplaceAll(link, "{login_token}", url.QueryEscape(r.loginToken))
+	}
+	link = strings.ReplaceAll(link, "{user_id}", url.QueryEscape(uid))
+	link = strings.ReplaceAll(link, "{homeserver}", url.QueryEscape(r.Config.HomeserverURL))
+	if !matrix.IsWebURL(link) {
+		return ""
+	}
+	return link
+}
+
+// renderClients draws the "Open in …" buttons of the welcome panel.
+func (r *Register) renderClients() app.UI {
+	clients := r.Config.Operator.After.Clients
+	if len(clients) == 0 {
+		clients = defaultClients
+	}
+	return app.Ul().ID("clients").Class("clients").Body(
+		app.Range(clients).Slice(func(i int) app.UI {
+			c := clients[i]
+			href := r.clientLink(c)
+			if href == "" {
+				return app.Text("")
+			}
+			return app.Li().Body(app.A().Class("button").ID("client-" + stageSlug(strings.ToLower(c.Name))).
+				Href(href).Rel("noopener noreferrer").Target("_blank").Text(r.t.T("welcome.open", c.Name)))
+		}),
+		app.Li().Body(app.A().Class("link").ID("client-any").
+			Href("https://matrix.to/#/"+url.PathEscape(r.result.UserID)).Rel("noopener noreferrer").Target("_blank").
+			Text(r.t.T("welcome.any"))),
+	)
+}

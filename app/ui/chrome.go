@@ -1,0 +1,92 @@
+package ui
+
+import (
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+)
+
+// logo returns the operator's logo, else the widget's icon.
+func (r *Register) logo() string {
+	if l := r.Config.Operator.Brand.Logo; l != "" {
+		return l
+	}
+	return "/web/icon.svg"
+}
+
+// title is the form's heading: the operator's, else ours.
+func (r *Register) title() string {
+	if t := r.Config.Operator.Texts.Title; t != "" {
+		return t
+	}
+	return r.t.T("title")
+}
+
+// intro is the paragraph under the heading.
+func (r *Register) intro() string {
+	if t := r.Config.Operator.Texts.Intro; t != "" {
+		return t
+	}
+	return r.t.T("intro", r.Config.Brand())
+}
+
+// usernameHint is the hint under the username.
+func (r *Register) usernameHint() string {
+	if h := r.Config.Operator.Registration.UsernameHint; h != "" {
+		return h
+	}
+	return r.t.T("username.hint")
+}
+
+// contactURL is the operator's contact link, offered when registration is
+// closed.
+func (r *Register) contactURL() string {
+	for _, l := range r.Config.Operator.Texts.Footer {
+		if l.Kind == "contact" {
+			return l.URL
+		}
+	}
+	return ""
+}
+
+// renderFooter draws the operator's footer links.
+func (r *Register) renderFooter() app.UI {
+	links := r.Config.Operator.Texts.Footer
+	if len(links) == 0 {
+		return app.Text("")
+	}
+	return app.Footer().Class("footer").Body(
+		app.Ul().Body(app.Range(links).Slice(func(i int) app.UI {
+			l := links[i]
+			return app.Li().Body(app.A().Href(l.URL).Rel("noopener noreferrer").Target("_blank").Text(l.Label))
+		})),
+	)
+}
+
+// renderUpdate offers a reload when a new version has been installed in
+// the background.
+func (r *Register) renderUpdate() app.UI {
+	if !r.update {
+		return app.Text("")
+	}
+	return app.Div().ID("update").Class("update").Role("status").Body(
+		app.P().Text(r.t.T("update.available")),
+		app.Button().Type("button").ID("update-reload").Class("secondary").Text(r.t.T("update.reload")).
+			OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
+	)
+}
+
+// OnAppUpdate is called by go-app when the service worker has installed a
+// new version: the user chooses when to reload (nothing typed is lost by
+// surprise).
+func (r *Register) OnAppUpdate(ctx app.Context) {
+	if ctx.AppUpdateAvailable() {
+		r.update = true
+	}
+}
+
+// renderProblem shows the operator what is wrong with config.json.
+func (r *Register) renderProblem() app.UI {
+	return app.Section().ID("config-problem").Class("card").Role("alert").Body(
+		app.H1().Text(r.t.T("config.bad")),
+		app.Pre().Class("problem").Text(r.Config.Problem),
+	)
+}

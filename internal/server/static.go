@@ -1,0 +1,84 @@
+package server
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/ui"
+)
+
+// Export writes a complete static site to dir: the pre-rendered page, go-app's
+// scripts, manifest and service worker, the web/ assets (app.wasm with its
+// .br and .gz), brand.css and config.json. The browser reads config.json at
+// start, so an operator can edit it without a rebuild. With o.Prefix the
+// site works under that path (such as GitHub Pages' /repo).
+func Export(dir string, o Options) error {
+	o.Env = map[string]string{ui.EnvConfigURL: o.Prefix + "/config.json"}
+	h, err := AppHandler(&o)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := app.GenerateStaticWebsite(dir, h); err != nil {
+		return fmt.Errorf("generating the pages: %w", err)
+	}
+	if err := copyDir(o.WebDir, filepath.Join(dir, "web")); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "brand.css"), []byte(BrandCSS(o.Config.Operator.Brand)), 0o644); err != nil {
+		return err
+	}
+	op := o.Config.Operator
+	op.Homeserver.URL = o.Config.HomeserverURL
+	op.Homeserver.ServerName = o.Config.ServerName
+	b, err := json.MarshalIndent(op, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dir, "config.json"), append(b, '\n'), 0o644)
+}
+
+// copyDir copies the regular files of src into dst (one level: web/ is
+// flat), skipping dot-files.
+func copyDir(src, dst string) error {
+	entries, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || e.Name()[0] == '.' {
+			continue
+		}
+		if err := copyFile(filepath.Join(src, e.Name()), filepath.Join(dst, e.Name())); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
