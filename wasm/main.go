@@ -23,7 +23,9 @@ func main() {
 	// replaces it; go-app mounts synchronously, so nothing typed in between
 	// is lost.
 	prefill := dom.ReadPrefill("username", "password", "confirm")
-	ui.Routes(loadConfig(), &ui.Services{
+	cfg := loadConfig()
+	dom.SetAllowedOrigins(cfg.Operator.Embed.AllowedOrigins)
+	ui.Routes(cfg, &ui.Services{
 		Doer:         jsfetch.Doer{},
 		Prefill:      func() ui.Prefill { return prefill },
 		Focus:        dom.Focus,

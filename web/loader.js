@@ -58,9 +58,63 @@
     }).observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-ready"] });
   }
 
+  // Embedding: messages go only to the parent page, and only when its
+  // origin is one the operator allowed (embed.allowed_origins); never "*".
+  function allowedOrigins() {
+    if (Array.isArray(window.signupAllowedOrigins)) return window.signupAllowedOrigins;
+    try {
+      var c = JSON.parse((typeof goappGetenv === "function" && goappGetenv("SIGNUP_CONFIG")) || "{}");
+      return (c.embed && c.embed.allowed_origins) || [];
+    } catch (e) {
+      return [];
+    }
+  }
+
+  function parentOrigin() {
+    if (window.parent === window) return null;
+    var o = null;
+    if (location.ancestorOrigins && location.ancestorOrigins.length) {
+      o = location.ancestorOrigins[0];
+    } else if (document.referrer) {
+      try { o = new URL(document.referrer).origin; } catch (e) { o = null; }
+    }
+    if (!o) return null;
+    var allowed = allowedOrigins();
+    for (var i = 0; i < allowed.length; i++) {
+      if (String(allowed[i]).replace(/\/$/, "") === o) return o;
+    }
+    return null;
+  }
+
+  window.signupNotify = function (type, detail) {
+    var o = parentOrigin();
+    if (!o) return;
+    var d = {};
+    for (var k in detail || {}) {
+      if (k !== "access_token" && k !== "password") d[k] = String(detail[k]);
+    }
+    window.parent.postMessage({ source: "signup", type: String(type), detail: d }, o);
+  };
+
+  if (window.parent !== window) document.documentElement.classList.add("embedded");
+
+  function watchSize() {
+    if (window.parent === window || typeof ResizeObserver !== "function") return;
+    var last = 0;
+    new ResizeObserver(function () {
+      var h = Math.ceil(document.documentElement.getBoundingClientRect().height);
+      if (h !== last) {
+        last = h;
+        window.signupNotify("signup:resize", { height: h });
+      }
+    }).observe(document.documentElement);
+  }
+
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
+    document.addEventListener("DOMContentLoaded", watchSize);
   } else {
     start();
+    watchSize();
   }
 })();

@@ -3,19 +3,85 @@ package config
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"signup/app/i18n"
 )
 
-var (
-	colorRe      = regexp.MustCompile(`^#([0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$`)
-	fontRe       = regexp.MustCompile(`^[A-Za-z0-9 ,'"-]{1,200}$`)
-	serverNameRe = regexp.MustCompile(`^[A-Za-z0-9.-]{1,230}(:[0-9]{1,5})?$`)
-	verbRe       = regexp.MustCompile(`%[a-z]`)
-	placeholders = regexp.MustCompile(`\{[a-z_]+\}`)
-)
+// The checks below are plain loops, not regular expressions: this package
+// is linked into the WASM, where every kilobyte counts.
+
+// isColor reports #rgb, #rgba, #rrggbb or #rrggbbaa.
+func isColor(s string) bool {
+	if len(s) < 4 || s[0] != '#' {
+		return false
+	}
+	switch len(s) - 1 {
+	case 3, 4, 6, 8:
+	default:
+		return false
+	}
+	return allOf(s[1:], func(c byte) bool { return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F' })
+}
+
+// isFont reports a plain CSS font-family list (no url(), no semicolons).
+func isFont(s string) bool {
+	return len(s) >= 1 && len(s) <= 200 && allOf(s, func(c byte) bool { return isAlnum(c) || strings.IndexByte(" ,'\"-", c) >= 0 })
+}
+
+// isServerName reports a hostname with an optional port.
+func isServerName(s string) bool {
+	host, port, hasPort := strings.Cut(s, ":")
+	if host == "" || len(host) > 230 || !allOf(host, func(c byte) bool { return isAlnum(c) || c == '.' || c == '-' }) {
+		return false
+	}
+	return !hasPort || len(port) >= 1 && len(port) <= 5 && allOf(port, func(c byte) bool { return c >= '0' && c <= '9' })
+}
+
+// verbs lists the fmt verbs (%s, %d, ...) of a message, in order.
+func verbs(s string) string {
+	var out []byte
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '%' && s[i+1] >= 'a' && s[i+1] <= 'z' {
+			out = append(out, '%', s[i+1])
+		}
+	}
+	return string(out)
+}
+
+// placeholdersOf lists the {name} placeholders of a URL template, and
+// returns the template with each replaced by "x".
+func placeholdersOf(s string) (names []string, bare string) {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(s, '{')
+		if i < 0 {
+			b.WriteString(s)
+			return names, b.String()
+		}
+		j := strings.IndexByte(s[i:], '}')
+		if j < 0 {
+			b.WriteString(s)
+			return names, b.String()
+		}
+		names = append(names, s[i:i+j+1])
+		b.WriteString(s[:i] + "x")
+		s = s[i+j+1:]
+	}
+}
+
+func allOf(s string, ok func(byte) bool) bool {
+	for i := 0; i < len(s); i++ {
+		if !ok(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
 
 // Validate checks the values of a config and returns every problem found.
 func (c *Config) Validate() error {
@@ -35,7 +101,7 @@ func (c *Config) Validate() error {
 	} else if !isHomeserver(c.Homeserver.URL) {
 		add("homeserver.url", "%q is neither an http(s) URL nor a server name", c.Homeserver.URL)
 	}
-	if s := c.Homeserver.ServerName; s != "" && !serverNameRe.MatchString(s) {
+	if s := c.Homeserver.ServerName; s != "" && !isServerName(s) {
 		add("homeserver.server_name", "%q is not a server name", s)
 	}
 	for i, ch := range c.Homeserver.Choices {
@@ -76,11 +142,11 @@ func (c *Config) Validate() error {
 			add(f+".name", "missing")
 		}
 		if cl.URL != "" {
-			bare := placeholders.ReplaceAllString(cl.URL, "x")
+			names, bare := placeholdersOf(cl.URL)
 			if !isWebURL(bare) {
 				add(f+".url", "want an http(s) URL, optionally with {user_id}, {homeserver}, {login_token}")
 			}
-			for _, p := range placeholders.FindAllString(cl.URL, -1) {
+			for _, p := range names {
 				if p != "{user_id}" && p != "{homeserver}" && p != "{login_token}" {
 					add(f+".url", "unknown placeholder %s", p)
 				}
@@ -107,11 +173,11 @@ func (c *Config) Validate() error {
 func (c *Config) validateBrand(add func(string, string, ...any)) {
 	b := c.Brand
 	for name, v := range map[string]string{"theme_color": b.ThemeColor, "background_color": b.BackgroundColor, "accent_color": b.AccentColor} {
-		if v != "" && !colorRe.MatchString(v) {
+		if v != "" && !isColor(v) {
 			add("brand."+name, "%q is not a colour: use #rgb or #rrggbb", v)
 		}
 	}
-	if b.Font != "" && !fontRe.MatchString(b.Font) {
+	if b.Font != "" && !isFont(b.Font) {
 		add("brand.font", "use a CSS font-family list of names, such as \"Inter, sans-serif\"")
 	}
 	for name, v := range map[string]string{"logo": b.Logo, "stylesheet": b.Stylesheet,
@@ -155,8 +221,8 @@ func (c *Config) validateTexts(add func(string, string, ...any)) {
 				add("texts.overrides."+lang+"."+k, "unknown message key")
 				continue
 			}
-			if a, b := verbRe.FindAllString(ref, -1), verbRe.FindAllString(v, -1); strings.Join(a, "") != strings.Join(b, "") {
-				add("texts.overrides."+lang+"."+k, "must keep the placeholders %s in this order", strings.Join(a, " "))
+			if a, b := verbs(ref), verbs(v); a != b {
+				add("texts.overrides."+lang+"."+k, "must keep the placeholders %s in this order", a)
 			}
 		}
 	}
@@ -181,5 +247,5 @@ func isHomeserver(s string) bool {
 		u, err := url.Parse(s)
 		return err == nil && isWebURL(s) && u.RawQuery == "" && u.Fragment == ""
 	}
-	return serverNameRe.MatchString(s)
+	return isServerName(s)
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Limits on what the widget accepts in a UIAA body. A hostile server may
@@ -48,7 +49,7 @@ func (a *AuthInfo) validate() error {
 	}
 	flows := a.Flows[:0]
 	for _, f := range a.Flows {
-		if len(f.Stages) == 0 || len(f.Stages) > MaxStages {
+		if len(f.Stages) == 0 || len(f.Stages) > MaxStages || slices.Contains(f.Stages, "") {
 			continue
 		}
 		flows = append(flows, f)

@@ -104,7 +104,7 @@ func (c *Client) parseError(op string, resp *Response) error {
 	if d := parseRetryAfter(resp.Header.Get("Retry-After"), c.now()); d > 0 {
 		e.RetryAfter = d
 	} else if body.RetryAfterMS > 0 {
-		e.RetryAfter = clampRetry(time.Duration(body.RetryAfterMS) * time.Millisecond)
+		e.RetryAfter = retryAfterMS(body.RetryAfterMS)
 	}
 	if resp.Status == 429 && e.Code == "" {
 		e.Code = CodeLimitExceeded

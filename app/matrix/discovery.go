@@ -82,7 +82,9 @@ func Discover(ctx context.Context, d Doer, input string) (Homeserver, error) {
 	case err == nil && body.Homeserver.BaseURL != "":
 		base, err := NormalizeBaseURL(body.Homeserver.BaseURL)
 		if err != nil {
-			return Homeserver{}, fmt.Errorf(".well-known of %s: %w", name, err)
+			// The server answered, with something the spec does not allow.
+			return Homeserver{}, fmt.Errorf(".well-known of %s: %w", name,
+				&ResponseError{Op: "well-known lookup", Status: 200, Reason: "m.homeserver.base_url is not an http(s) base URL", Err: err})
 		}
 		if _, err := NewClient(base, d).Versions(ctx); err != nil {
 			return Homeserver{}, fmt.Errorf(".well-known of %s points to %s, which is not a Matrix homeserver: %w", name, base, err)

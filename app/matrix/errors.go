@@ -127,11 +127,41 @@ func (e *ResponseError) Unwrap() error { return e.Err }
 // Is makes every ResponseError match ErrBadResponse.
 func (e *ResponseError) Is(target error) bool { return target == ErrBadResponse }
 
+// AsError returns the *Error in err's chain. It is errors.As for this one
+// type, without the reflection errors.As links into the WASM.
+func AsError(err error) (*Error, bool) {
+	for err != nil {
+		if e, ok := err.(*Error); ok {
+			return e, true
+		}
+		err = unwrap(err)
+	}
+	return nil, false
+}
+
+// asResponseError returns the *ResponseError in err's chain.
+func asResponseError(err error) (*ResponseError, bool) {
+	for err != nil {
+		if e, ok := err.(*ResponseError); ok {
+			return e, true
+		}
+		err = unwrap(err)
+	}
+	return nil, false
+}
+
+func unwrap(err error) error {
+	if u, ok := err.(interface{ Unwrap() error }); ok {
+		return u.Unwrap()
+	}
+	return nil
+}
+
 // RetryAfter returns how long to wait before retrying after err, and whether
 // err asks for a wait at all (M_LIMIT_EXCEEDED or a Retry-After header).
 func RetryAfter(err error) (time.Duration, bool) {
-	var me *Error
-	if !errors.As(err, &me) {
+	me, ok := AsError(err)
+	if !ok {
 		return 0, false
 	}
 	if me.RetryAfter > 0 {
@@ -147,7 +177,9 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 	if v == "" {
 		return 0
 	}
-	if n, err := strconv.ParseInt(v, 10, 64); err == nil {
+	// A number too large for int64 is still a number: ParseInt then
+	// returns the largest (or smallest) int64, which the cap handles.
+	if n, err := strconv.ParseInt(v, 10, 64); err == nil || errors.Is(err, strconv.ErrRange) {
 		if n <= 0 {
 			return 0
 		}
@@ -160,6 +192,15 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		return clampRetry(t.Sub(now))
 	}
 	return 0
+}
+
+// retryAfterMS converts retry_after_ms, capping it before the
+// multiplication could overflow into a short (or negative) wait.
+func retryAfterMS(ms int64) time.Duration {
+	if ms > int64(maxRetryAfter/time.Millisecond) {
+		return maxRetryAfter
+	}
+	return clampRetry(time.Duration(ms) * time.Millisecond)
 }
 
 func clampRetry(d time.Duration) time.Duration {

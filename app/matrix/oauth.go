@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"context"
-	"errors"
 )
 
 // AuthMetadata is the part of GET /_matrix/client/v1/auth_metadata the
@@ -43,17 +42,21 @@ func (c *Client) GetAuthMetadata(ctx context.Context) (md *AuthMetadata, delegat
 		return nil, false, &ResponseError{Op: "auth metadata", Status: 200, Reason: "no http(s) issuer"}
 	case asError(err, &me) && (me.Status == 404 || me.Code == CodeUnrecognized):
 		return nil, false, nil
-	case asResponseError(err, 404):
+	case isResponseStatus(err, 404):
 		return nil, false, nil
 	}
 	return nil, false, err
 }
 
-func asError(err error, target **Error) bool { return errors.As(err, target) }
+func asError(err error, target **Error) bool {
+	e, ok := AsError(err)
+	*target = e
+	return ok
+}
 
-func asResponseError(err error, status int) bool {
-	var re *ResponseError
-	return errors.As(err, &re) && re.Status == status
+func isResponseStatus(err error, status int) bool {
+	re, ok := asResponseError(err)
+	return ok && re.Status == status
 }
 
 // GetLoginToken asks for a one-time login token for the account of

@@ -2,7 +2,6 @@ package matrix
 
 import (
 	"context"
-	"errors"
 	"net/url"
 )
 
@@ -91,8 +90,7 @@ func (c *Client) Register(ctx context.Context, kind Kind, req *RegisterRequest) 
 // AuthRequired returns the UIAA state carried by err, when err is a 401
 // that asks for (more) authentication.
 func AuthRequired(err error) (*AuthInfo, bool) {
-	var me *Error
-	if errors.As(err, &me) && me.Auth != nil {
+	if me, ok := AsError(err); ok && me.Auth != nil {
 		return me.Auth, true
 	}
 	return nil, false

@@ -92,7 +92,7 @@ func (c *Client) TokenValidity(ctx context.Context, token string) (valid, suppor
 		return false, false, &ResponseError{Op: "token check", Status: 200, Reason: "no valid field"}
 	case asError(err, &me) && (me.Status == 404 || me.Code == CodeUnrecognized):
 		return false, false, nil
-	case asResponseError(err, 404):
+	case isResponseStatus(err, 404):
 		return false, false, nil
 	}
 	return false, true, err

@@ -30,7 +30,7 @@ func (r *Register) afterSignUp(resp *matrix.RegisterResponse) {
 		// Never the access token or the password: the user ID and the
 		// homeserver only.
 		r.Services.Notify("signup:registered", map[string]string{
-			"user_id": resp.UserID, "homeserver": r.Config.HomeserverURL,
+			"user_id": resp.UserID, "homeserver": r.hs.BaseURL,
 		})
 	}
 	if r.wantsLoginToken() && resp.AccessToken != "" {
@@ -94,7 +94,7 @@ func (r *Register) clientLink(c config.Client) string {
 		link = strings.ReplaceAll(link, "{login_token}", url.QueryEscape(r.loginToken))
 	}
 	link = strings.ReplaceAll(link, "{user_id}", url.QueryEscape(uid))
-	link = strings.ReplaceAll(link, "{homeserver}", url.QueryEscape(r.Config.HomeserverURL))
+	link = strings.ReplaceAll(link, "{homeserver}", url.QueryEscape(r.hs.BaseURL))
 	if !matrix.IsWebURL(link) {
 		return ""
 	}

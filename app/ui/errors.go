@@ -13,8 +13,7 @@ import (
 // fail shows err next to what caused it, in plain words, keeping every
 // field as typed.
 func (r *Register) fail(err error) {
-	var me *matrix.Error
-	errors.As(err, &me)
+	me, _ := matrix.AsError(err)
 	switch {
 	case errors.Is(err, matrix.ErrUserInUse):
 		r.userErr = r.t.T("username.taken")
@@ -35,7 +34,7 @@ func (r *Register) fail(err error) {
 	case errors.Is(err, matrix.ErrLimitExceeded):
 		r.rateLimited(err)
 	case errors.Is(err, matrix.ErrUnreachable):
-		r.formErr = r.t.T("unreachable", hostOf(r.Config.HomeserverURL))
+		r.formErr = r.t.T("unreachable", hostOf(r.hs.BaseURL))
 		if r.Services != nil && r.Services.Online != nil && !r.Services.Online() {
 			r.formErr = r.t.T("offline")
 		}
@@ -109,8 +108,8 @@ func (r *Register) rateLimitedFor(d time.Duration) {
 // longer knows it (expired, server restarted): a 400 that names the
 // session. The user's input is kept; this happens once per submit.
 func (r *Register) sessionLost(err error) bool {
-	var me *matrix.Error
-	if r.auth == nil || r.restarts > 0 || !errors.As(err, &me) || me.Status != 400 {
+	me, ok := matrix.AsError(err)
+	if r.auth == nil || r.restarts > 0 || !ok || me.Status != 400 {
 		return false
 	}
 	switch me.Code {
@@ -138,9 +137,9 @@ func (r *Register) notifyError(err error) {
 		return
 	}
 	code := "network"
-	var me *matrix.Error
+	me, isMe := matrix.AsError(err)
 	switch {
-	case errors.As(err, &me) && me.Code != "":
+	case isMe && me.Code != "":
 		code = me.Code
 	case errors.Is(err, matrix.ErrBadResponse):
 		code = "bad_response"

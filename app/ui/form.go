@@ -10,8 +10,8 @@ import (
 func (r *Register) renderForm() app.UI {
 	status, userProblem, suggestion := r.usernameStatus()
 	preview := ""
-	if r.Config.ServerName != "" && r.username != "" && userProblem == "" {
-		preview = r.t.T("username.preview", matrix.PreviewUserID(r.username, r.Config.ServerName))
+	if r.hs.ServerName != "" && r.username != "" && userProblem == "" {
+		preview = r.t.T("username.preview", matrix.PreviewUserID(r.username, r.hs.ServerName))
 	}
 	hint := r.usernameHint()
 	if preview != "" {
@@ -28,6 +28,7 @@ func (r *Register) renderForm() app.UI {
 		OnSubmit(r.onSubmit).
 		Body(
 			app.H1().ID("form-title").Text(r.title()),
+			r.renderPicker(),
 			app.If(r.Config.Brand() != "", func() app.UI {
 				return app.P().Class("intro").Text(r.intro())
 			}),

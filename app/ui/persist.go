@@ -2,6 +2,7 @@ package ui
 
 import (
 	"encoding/json"
+	"strings"
 
 	"signup/app/matrix"
 )
@@ -13,6 +14,7 @@ const progressKey = "signup.progress"
 // email validation session. Never the password.
 type progress struct {
 	Homeserver string           `json:"hs"`
+	ServerName string           `json:"server_name,omitempty"`
 	Username   string           `json:"username"`
 	Auth       *matrix.AuthInfo `json:"auth"`
 	Stages     []string         `json:"stages"`
@@ -30,7 +32,7 @@ func (r *Register) saveProgress() {
 		return
 	}
 	b, err := json.Marshal(progress{
-		Homeserver: r.Config.HomeserverURL, Username: r.username,
+		Homeserver: r.hs.BaseURL, ServerName: r.hs.ServerName, Username: r.username,
 		Auth: r.auth, Stages: r.plan.Stages, Prefer: r.prefer,
 		Email: r.mail.address, Secret: r.mail.secret, SID: r.mail.sid,
 		Nonce: r.mail.nonce, Attempt: r.mail.attempt,
@@ -59,7 +61,7 @@ func (r *Register) restoreProgress() bool {
 	}
 	var p progress
 	if err := json.Unmarshal([]byte(raw), &p); err != nil || p.Auth == nil ||
-		p.Homeserver != r.Config.HomeserverURL || p.Auth.Session == "" {
+		!r.knownHomeserver(p.Homeserver) || p.Auth.Session == "" {
 		r.clearProgress()
 		return false
 	}
@@ -69,7 +71,25 @@ func (r *Register) restoreProgress() bool {
 		return false
 	}
 	r.username, r.auth, r.plan, r.prefer = p.Username, p.Auth, plan, p.Prefer
+	if p.Homeserver != r.hs.BaseURL {
+		r.hs = matrix.Homeserver{BaseURL: p.Homeserver, ServerName: p.ServerName}
+	}
 	r.mail = mailState{address: p.Email, secret: p.Secret, sid: p.SID, nonce: p.Nonce, attempt: p.Attempt}
 	r.restored = true
 	return true
+}
+
+// knownHomeserver reports whether saved progress may resume on base: the
+// configured homeserver, or one the user could have picked.
+func (r *Register) knownHomeserver(base string) bool {
+	h := r.Config.Operator.Homeserver
+	if base == r.Config.HomeserverURL || h.AllowCustom {
+		return matrix.IsWebURL(base)
+	}
+	for _, c := range h.Choices {
+		if strings.TrimRight(c.URL, "/") == base {
+			return true
+		}
+	}
+	return false
 }

@@ -32,6 +32,8 @@ type Register struct {
 	ctx     app.Context
 	mounted bool
 	t       *i18n.Catalog
+	hs      matrix.Homeserver // where accounts are made: the configured one, or the user's pick
+	picker  pickerState
 
 	username, password, confirm string
 	avail                       availability
@@ -83,6 +85,7 @@ type Register struct {
 
 // OnInit applies what the user typed before the app took over.
 func (r *Register) OnInit() {
+	r.hs = matrix.Homeserver{BaseURL: r.Config.HomeserverURL, ServerName: r.Config.ServerName}
 	var langs []string
 	if r.Services != nil && r.Services.Languages != nil {
 		langs = r.Services.Languages()
@@ -128,6 +131,10 @@ func (r *Register) OnMount(ctx app.Context) {
 	case r.restored:
 		r.enterStage(r.plan.Next)
 	default:
+		if hs := r.pageHomeserver(); hs != "" {
+			r.pickHomeserver(hs, "")
+			break
+		}
 		r.checkDelegation()
 	}
 	ctx.Update()
@@ -140,7 +147,7 @@ func (r *Register) OnDismount() {
 }
 
 func (r *Register) client() *matrix.Client {
-	return matrix.NewClient(r.Config.HomeserverURL, r.Services.Doer)
+	return matrix.NewClient(r.hs.BaseURL, r.Services.Doer)
 }
 
 // live reports whether the widget can make requests (in a mounted browser
@@ -159,6 +166,9 @@ func (r *Register) focus(id string) {
 func (r *Register) Render() app.UI {
 	if r.t == nil {
 		r.t = r.Config.catalog(nil)
+	}
+	if r.hs.BaseURL == "" {
+		r.hs = matrix.Homeserver{BaseURL: r.Config.HomeserverURL, ServerName: r.Config.ServerName}
 	}
 	var screen app.UI
 	switch {

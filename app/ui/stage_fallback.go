@@ -17,7 +17,7 @@ type fallbackState struct {
 // {session} in every case. See
 // https://spec.matrix.org/v1.16/client-server-api/#fallback.
 func (r *Register) renderFallback() app.UI {
-	href := uiaa.FallbackURL(r.Config.HomeserverURL, r.plan.Next, r.auth.Session)
+	href := uiaa.FallbackURL(r.hs.BaseURL, r.plan.Next, r.auth.Session)
 	return app.Form().ID("fallback").NoValidate(true).OnSubmit(r.onFallbackDone).Body(
 		app.P().Text(r.t.T("fallback.intro")),
 		app.Div().Class("row").Body(
@@ -38,7 +38,7 @@ func (r *Register) onFallbackOpen(ctx app.Context, e app.Event) {
 	if !r.live() || r.auth == nil || r.Services.OpenFallback == nil {
 		return
 	}
-	href := uiaa.FallbackURL(r.Config.HomeserverURL, r.plan.Next, r.auth.Session)
+	href := uiaa.FallbackURL(r.hs.BaseURL, r.plan.Next, r.auth.Session)
 	session := r.auth.Session
 	c := r.ctx
 	if r.Services.OpenFallback(href, func() {

@@ -119,7 +119,7 @@ func (r *Register) trusted(submitURL string) bool {
 	if o == "" {
 		return false
 	}
-	if o == matrix.Origin(r.Config.HomeserverURL) {
+	if o == matrix.Origin(r.hs.BaseURL) {
 		return true
 	}
 	for _, t := range r.Config.Operator.Homeserver.TrustedOrigins {

@@ -69,7 +69,7 @@ func (r *Register) submit() {
 // validate checks the form locally and focuses the first problem.
 func (r *Register) validate() bool {
 	first := ""
-	if check := matrix.ValidateLocalpart(r.username, r.Config.ServerName); !check.OK() {
+	if check := matrix.ValidateLocalpart(r.username, r.hs.ServerName); !check.OK() {
 		if check.Problem == matrix.LocalpartEmpty {
 			r.userErr = r.t.T("username.empty")
 		}
@@ -151,8 +151,7 @@ func (r *Register) handle(resp *matrix.RegisterResponse, err error, quiet bool) 
 		r.continueAuth(info, quiet)
 		return
 	}
-	var me *matrix.Error
-	if errors.As(err, &me) && me.Status == 401 && r.auth != nil && r.attempt != "" && r.attempt == r.plan.Next {
+	if me, ok := matrix.AsError(err); ok && me.Status == 401 && r.auth != nil && r.attempt != "" && r.attempt == r.plan.Next {
 		// A stage refused with a plain 401 (Dendrite's wrong captcha):
 		// a failed stage, shown on the stage, as with a UIAA 401.
 		r.stageFailed(&matrix.AuthInfo{Errcode: me.Code, Error: me.Message}, quiet)

@@ -56,7 +56,7 @@ func (c *checker) schedule(r *Register, immediate bool) {
 	c.cancel()
 	name := r.username
 	r.avail = availability{name: name}
-	if !matrix.ValidateLocalpart(name, r.Config.ServerName).OK() {
+	if !matrix.ValidateLocalpart(name, r.hs.ServerName).OK() {
 		return
 	}
 	if st, ok := c.cache[name]; ok {
@@ -141,7 +141,7 @@ func (r *Register) onUsername(ctx app.Context, e app.Event) {
 
 // useLowercase replaces the username by its lowercase form.
 func (r *Register) useLowercase(ctx app.Context, e app.Event) {
-	check := matrix.ValidateLocalpart(r.username, r.Config.ServerName)
+	check := matrix.ValidateLocalpart(r.username, r.hs.ServerName)
 	if check.Suggestion == "" {
 		return
 	}
@@ -160,7 +160,7 @@ func (r *Register) usernameStatus() (status, problem string, suggestion string) 
 	if r.username == "" {
 		return "", "", ""
 	}
-	check := matrix.ValidateLocalpart(r.username, r.Config.ServerName)
+	check := matrix.ValidateLocalpart(r.username, r.hs.ServerName)
 	switch check.Problem {
 	case matrix.LocalpartUppercase:
 		return "", r.t.T("username.upper", check.Suggestion), check.Suggestion

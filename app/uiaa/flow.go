@@ -41,6 +41,9 @@ type Plan struct {
 	Step, Total int
 }
 
+// Reset returns the empty plan (no flow chosen).
+func (p Plan) Reset() Plan { return Plan{} }
+
 // Done reports whether every stage of the flow is completed.
 func (p Plan) Done() bool { return p.Next == "" }
 

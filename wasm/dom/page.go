@@ -84,3 +84,17 @@ func Notify(event string, detail map[string]string) {
 	}
 	_, _ = fn.Invoke(event, v)
 }
+
+// SetAllowedOrigins tells the loader script which parent origins may
+// receive the widget's messages (a static export's config.json may differ
+// from the page env).
+func SetAllowedOrigins(origins []string) {
+	list := make([]any, len(origins))
+	for i, o := range origins {
+		list[i] = o
+	}
+	v, err := safejs.ValueOf(list)
+	if err == nil {
+		_ = safejs.Global().Set("signupAllowedOrigins", v)
+	}
+}

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/matrix"
+)
+
+// pickerState is the homeserver picker: the operator's choices, and a
+// typed server when the operator allows custom ones.
+type pickerState struct {
+	open     bool
+	custom   string
+	err      string
+	checking bool
+}
+
+// pickable reports whether the user may change the homeserver at all.
+func (r *Register) pickable() bool {
+	h := r.Config.Operator.Homeserver
+	return len(h.Choices) > 0 || h.AllowCustom
+}
+
+// renderPicker shows the homeserver and, when the operator allows it, a
+// way to pick another one (a listed choice, or any server name, found
+// through .well-known).
+func (r *Register) renderPicker() app.UI {
+	if !r.pickable() {
+		return app.Text("")
+	}
+	name := r.hs.ServerName
+	if name == "" {
+		name = hostOf(r.hs.BaseURL)
+	}
+	if !r.picker.open {
+		return app.P().ID("server").Class("server").Body(
+			app.Text(r.t.T("server.current", name)+" "),
+			app.Button().Type("button").ID("server-change").Class("link").Text(r.t.T("server.change")).
+				OnClick(func(ctx app.Context, e app.Event) {
+					r.picker.open = true
+					r.focus("server-choices")
+				}),
+		)
+	}
+	choices := r.Config.Operator.Homeserver.Choices
+	return app.Div().ID("server-choices").Class("server-picker").TabIndex(-1).Body(
+		app.P().Class("hint").Text(r.t.T("server.pick")),
+		app.Range(choices).Slice(func(i int) app.UI {
+			c := choices[i]
+			return app.Button().Type("button").ID("server-choice-" + itoa(i)).Class("secondary").Text(c.Name).
+				OnClick(func(ctx app.Context, e app.Event) { r.pickHomeserver(c.URL, c.ServerName) })
+		}),
+		app.If(r.Config.Operator.Homeserver.AllowCustom, func() app.UI {
+			return app.Div().Body(
+				field{ID: "server-custom", Label: r.t.T("server.other"), Type: "text", Value: r.picker.custom,
+					AutoComplete: "url", InputMode: "url", Username: true, Hint: r.t.T("server.other.hint"),
+					Error: r.picker.err, OnInput: func(ctx app.Context, e app.Event) {
+						r.picker.custom = ctx.JSSrc().Get("value").String()
+						r.picker.err = ""
+					}}.render(),
+				app.Button().Type("button").ID("server-custom-use").Class("secondary").Text(r.t.T("server.use")).
+					OnClick(func(ctx app.Context, e app.Event) { r.pickHomeserver(strings.TrimSpace(r.picker.custom), "") }),
+			)
+		}),
+	)
+}
+
+// pickHomeserver resolves what the user chose (.well-known for a name,
+// /versions for a URL) and switches to it: a new session, a new
+// availability check, and the delegation check again.
+func (r *Register) pickHomeserver(input, serverName string) {
+	if r.picker.checking || input == "" || !r.live() {
+		return
+	}
+	r.picker.checking, r.picker.err = true, ""
+	d := r.Services.Doer
+	ctx, stop := r.withTimeout(20 * time.Second)
+	r.ctx.Async(func() {
+		hs, err := matrix.Discover(ctx, d, input)
+		stop()
+		r.ctx.Dispatch(func(app.Context) {
+			r.picker.checking = false
+			if err != nil {
+				r.picker.err = r.t.T("server.bad", input)
+				r.focus("server-custom")
+				return
+			}
+			if serverName != "" {
+				hs.ServerName = serverName
+			}
+			if hs.ServerName == "" {
+				if u, err := url.Parse(hs.BaseURL); err == nil {
+					hs.ServerName = u.Hostname()
+				}
+			}
+			r.switchHomeserver(hs)
+		})
+	})
+}
+
+func (r *Register) switchHomeserver(hs matrix.Homeserver) {
+	r.stopStages()
+	r.hs = hs
+	r.picker = pickerState{}
+	r.auth, r.plan, r.authFor, r.shown = nil, r.plan.Reset(), "", ""
+	r.phase = phaseForm
+	r.oauthURL, r.oauthIssuer = "", ""
+	r.checks.cache = nil
+	r.checks.schedule(r, true)
+	r.clearErrors()
+	r.checkDelegation()
+	r.focus("username")
+}
+
+// pageHomeserver takes ?homeserver= from the page URL (the embed snippet's
+// data-homeserver), only when the operator lists it or allows any.
+func (r *Register) pageHomeserver() string {
+	if r.Services == nil || r.Services.PageURL == nil || !r.pickable() {
+		return ""
+	}
+	u, err := url.Parse(r.Services.PageURL())
+	if err != nil {
+		return ""
+	}
+	want := strings.TrimSpace(u.Query().Get("homeserver"))
+	if want == "" || len(want) > 255 {
+		return ""
+	}
+	h := r.Config.Operator.Homeserver
+	for _, c := range h.Choices {
+		if c.URL == want || c.ServerName == want {
+			return c.URL
+		}
+	}
+	if h.AllowCustom {
+		return want
+	}
+	return ""
+}

@@ -1,0 +1,338 @@
+package main
+
+import (
+	"context"
+	_ "embed"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/heapprofiler"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+//go:embed instrument.js
+var instrumentJS string
+
+// chromium is one headless Chromium for the whole benchmark. Each
+// measurement opens a tab in a new browser context (a fresh profile in
+// memory: no HTTP cache, no service worker), so a cold load is cold.
+type chromium struct {
+	ctx     context.Context
+	cancel  func()
+	dir     string
+	version string
+}
+
+func startChromium(exe, logPath string) (*chromium, error) {
+	dir, err := os.MkdirTemp("", "signup-bench-chromium-")
+	if err != nil {
+		return nil, err
+	}
+	logf, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(dir),
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(logf),
+	)
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(alloc)
+	c := &chromium{ctx: ctx, dir: dir, cancel: func() {
+		cancelCtx()
+		cancelAlloc()
+		logf.Close()
+		os.RemoveAll(dir)
+	}}
+	if err := startTarget(ctx); err != nil {
+		c.cancel()
+		return nil, fmt.Errorf("starting %s: %w (see %s)", exe, err, logPath)
+	}
+	v, err := chromedp.CallBrowser(ctx, browser.GetVersion, cdp.Empty{})
+	if err == nil {
+		c.version = v.Product
+	}
+	return c, nil
+}
+
+// startTarget runs the first action of a chromedp context, which must have
+// no timeout (its context is the target's lifetime), with a bounded wait.
+func startTarget(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- chromedp.Do(ctx) }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(60 * time.Second):
+		return context.DeadlineExceeded
+	}
+}
+
+// profile is a network and device emulation.
+type profile struct {
+	name               string
+	latencyMs          float64 // round trip added to each request
+	downBps, upBps     float64 // bytes per second
+	width, height      int64
+	scale              float64
+	mobile             bool
+}
+
+// mobile is the throttled mobile profile: Lighthouse's "slow 4G" network
+// (1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip) and a phone's
+// viewport. The CPU is not throttled.
+var mobile = &profile{
+	name: "mobile", latencyMs: 150, downBps: 1.6e6 / 8, upBps: 750e3 / 8,
+	width: 412, height: 823, scale: 1.75, mobile: true,
+}
+
+// tab is a tab in a new browser context, with the instrumentation.
+type tab struct {
+	ctx    context.Context
+	cancel func()
+	window browser.WindowID
+
+	mu   sync.Mutex
+	resp map[network.RequestID]*pageResponse
+}
+
+// pageResponse is one response the page's CDP Network domain reported.
+type pageResponse struct {
+	url       string
+	status    int64
+	fromSW    bool
+	fromCache bool
+	encoded   float64
+	finished  bool
+}
+
+func (c *chromium) newTab(p *profile) (*tab, error) {
+	ctx, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
+	t := &tab{ctx: ctx, cancel: cancel, resp: map[network.RequestID]*pageResponse{}}
+	if err := startTarget(ctx); err != nil {
+		cancel()
+		return nil, err
+	}
+	if err := chromedp.Listen(ctx, t.onEvent); err != nil {
+		cancel()
+		return nil, err
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: instrumentJS}); err != nil {
+		cancel()
+		return nil, err
+	}
+	if p != nil {
+		if err := t.emulate(p); err != nil {
+			cancel()
+			return nil, err
+		}
+	}
+	return t, nil
+}
+
+func (t *tab) close() { t.cancel() }
+
+// emulate applies the profile's network conditions (to every request of
+// the tab, with Network.emulateNetworkConditionsByRule, or the older
+// Network.emulateNetworkConditions where that is missing) and viewport.
+func (t *tab) emulate(p *profile) error {
+	_, err := chromedp.Call(t.ctx, network.EmulateNetworkConditionsByRule, network.EmulateNetworkConditionsByRuleParams{
+		MatchedNetworkConditions: []*network.Conditions{{
+			Latency: p.latencyMs, DownloadThroughput: p.downBps, UploadThroughput: p.upBps,
+			ConnectionType: network.ConnectionTypeCellular4g,
+		}},
+	})
+	if err != nil {
+		type legacy struct {
+			Offline            bool    `json:"offline"`
+			Latency            float64 `json:"latency"`
+			DownloadThroughput float64 `json:"downloadThroughput"`
+			UploadThroughput   float64 `json:"uploadThroughput"`
+		}
+		cmd := cdp.Command[legacy, cdp.Empty]{Method: "Network.emulateNetworkConditions"}
+		if _, err2 := chromedp.Call(t.ctx, cmd, legacy{Latency: p.latencyMs, DownloadThroughput: p.downBps, UploadThroughput: p.upBps}); err2 != nil {
+			return fmt.Errorf("network emulation: %v; %v", err, err2)
+		}
+	}
+	_, err = chromedp.Call(t.ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{
+		Width: p.width, Height: p.height, DeviceScaleFactor: p.scale, Mobile: p.mobile,
+	})
+	return err
+}
+
+func (t *tab) onEvent(ev any) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	switch e := ev.(type) {
+	case *network.EventResponseReceived:
+		r := t.resp[e.RequestID]
+		if r == nil {
+			r = &pageResponse{}
+			t.resp[e.RequestID] = r
+		}
+		r.url, r.status = e.Response.URL, e.Response.Status
+		r.fromSW, r.fromCache = e.Response.FromServiceWorker, e.Response.FromDiskCache
+	case *network.EventLoadingFinished:
+		r := t.resp[e.RequestID]
+		if r == nil {
+			r = &pageResponse{}
+			t.resp[e.RequestID] = r
+		}
+		r.encoded, r.finished = e.EncodedDataLength, true
+	}
+}
+
+// pageNet sums what the page's Network domain saw since the last reset.
+func (t *tab) pageNet(reset bool) (n, fromSW int, encoded float64) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for _, r := range t.resp {
+		if r.url == "" || strings.HasPrefix(r.url, "data:") {
+			continue
+		}
+		n++
+		if r.fromSW {
+			fromSW++
+		}
+		encoded += r.encoded
+	}
+	if reset {
+		t.resp = map[network.RequestID]*pageResponse{}
+	}
+	return
+}
+
+// eval evaluates a JavaScript expression into T, with a timeout.
+func evalJS[T any](ctx context.Context, expr string) (T, error) {
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+}
+
+// waitJS polls a JavaScript expression every 25 ms until it is true.
+func waitJS(ctx context.Context, expr string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		ok, err := evalJS[bool](ctx, "!!("+expr+")")
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = errors.New("timed out")
+			}
+			return fmt.Errorf("waiting for %s: %w", expr, err)
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+}
+
+// navigate starts a navigation without waiting for the load event.
+func (t *tab) navigate(url string) error {
+	ctx, cancel := context.WithTimeout(t.ctx, 60*time.Second)
+	defer cancel()
+	res, err := chromedp.Call(ctx, page.Navigate, page.NavigateParams{URL: url})
+	if err == nil && res.ErrorText != "" {
+		err = errors.New(res.ErrorText)
+	}
+	return err
+}
+
+// visit is what one page load measured. Times are in ms from the
+// navigation start.
+type visit struct {
+	fcp, ready, usable float64
+	heap               float64 // JS heap used after a full GC, bytes
+	wire               float64 // bytes the server sent (proxy), all responses
+	requests           []string
+	pageResponses      int // responses the page saw (CDP)
+	pageFromSW         int
+	pageEncoded        float64 // encodedDataLength sum of the page's responses (CDP)
+	swControlled       bool
+}
+
+// load navigates to url and waits until the app is ready; with settle it
+// then waits for the service worker to control the page and the network
+// to go quiet (so the service worker's install fetches are counted), and
+// measures the JS heap.
+func (t *tab) load(s *server, url string, settle bool, timeout time.Duration) (visit, error) {
+	var v visit
+	t.pageNet(true)
+	m := s.proxy.mark()
+	if err := t.navigate(url); err != nil {
+		return v, err
+	}
+	if err := waitJS(t.ctx, `window.__bench && __bench.ready !== null && __bench.usable !== null && __bench.fcp !== null`, timeout); err != nil {
+		return v, err
+	}
+	if settle {
+		// The service worker installs after the load; a page it controls
+		// is the sign it is done. Then the network must stay quiet.
+		ok := waitJS(t.ctx, `navigator.serviceWorker && navigator.serviceWorker.controller !== null`, 30*time.Second) == nil
+		v.swControlled = ok
+		s.proxy.quiet(500*time.Millisecond, 30*time.Second)
+		if _, err := chromedp.Call(t.ctx, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
+			return v, err
+		}
+		h, err := chromedp.Call(t.ctx, runtime.GetHeapUsage, cdp.Empty{})
+		if err != nil {
+			return v, err
+		}
+		v.heap = h.UsedSize
+	}
+	times, err := evalJS[[3]float64](t.ctx, `[__bench.fcp, __bench.ready, __bench.usable]`)
+	if err != nil {
+		return v, err
+	}
+	v.fcp, v.ready, v.usable = times[0], times[1], times[2]
+	wire, reqs := s.proxy.since(m)
+	v.wire, v.requests = float64(wire), reqs
+	v.pageResponses, v.pageFromSW, v.pageEncoded = t.pageNet(false)
+	return v, nil
+}
+
+// setHidden minimizes (or restores) the tab's window: the page's
+// visibilityState becomes "hidden" (or "visible"), with the
+// visibilitychange event, as when a user switches away.
+func (t *tab) setHidden(hidden bool) error {
+	if t.window == 0 {
+		w, err := chromedp.CallBrowser(t.ctx, browser.GetWindowForTarget, browser.GetWindowForTargetParams{TargetID: chromedp.FromContext(t.ctx).Target.TargetID})
+		if err != nil {
+			return err
+		}
+		t.window = w.WindowID
+	}
+	state := browser.WindowStateNormal
+	if hidden {
+		state = browser.WindowStateMinimized
+	}
+	_, err := chromedp.CallBrowser(t.ctx, browser.SetWindowBounds, browser.SetWindowBoundsParams{WindowID: t.window, Bounds: &browser.Bounds{WindowState: state}})
+	if err != nil {
+		return err
+	}
+	want := "visible"
+	if hidden {
+		want = "hidden"
+	}
+	return waitJS(t.ctx, `document.visibilityState === "`+want+`"`, 10*time.Second)
+}
+
+func (c *chromium) close() { c.cancel() }

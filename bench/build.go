@@ -1,0 +1,291 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+)
+
+// sizes are the bytes of one app.wasm, raw and precompressed.
+type sizes struct {
+	raw, gz, br int64
+}
+
+// workspace knows where things are: the repository root, the bench
+// directory and its output directory .out (build outputs and caches).
+type workspace struct {
+	root, bench, out string
+	// flags are the widget's WASM build flags (the Makefile's
+	// GOFLAGS_BUILD), used for every WASM the benchmark builds.
+	flags []string
+	log   io.Writer
+}
+
+// splitFlags splits a Makefile flag string such as
+// `-trimpath -ldflags=-s\ -w` on unescaped spaces.
+func splitFlags(s string) []string {
+	var out []string
+	var cur strings.Builder
+	esc := false
+	for _, r := range s {
+		switch {
+		case esc:
+			cur.WriteRune(r)
+			esc = false
+		case r == '\\':
+			esc = true
+		case r == ' ' || r == '\t':
+			if cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}
+
+// run runs a command in dir, its output going to the log.
+func (w *workspace) run(dir string, env []string, name string, args ...string) error {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	cmd.Stdout = w.log
+	cmd.Stderr = w.log
+	fmt.Fprintf(w.log, "$ (cd %s && %s %s %s)\n", dir, strings.Join(env, " "), name, strings.Join(args, " "))
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("%s %s: %w", name, strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// goBuild builds pkg (relative to dir) to out; wasm builds for GOOS=js
+// GOARCH=wasm.
+func (w *workspace) goBuild(dir, pkg, out string, wasm bool, flags []string) error {
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	var env []string
+	if wasm {
+		env = []string{"GOOS=js", "GOARCH=wasm"}
+	}
+	args := append([]string{"build"}, flags...)
+	args = append(args, "-o", out, pkg)
+	return w.run(dir, env, "go", args...)
+}
+
+func fileHash(path string) (string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func fileSize(path string) int64 {
+	st, err := os.Stat(path)
+	if err != nil {
+		return -1
+	}
+	return st.Size()
+}
+
+// compress writes path.br and path.gz with the project's own compressor
+// (internal/cmd/compress: brotli and gzip at their best levels, as make
+// build does for web/app.wasm), unless they are there for these very bytes
+// (a .sha256 file beside them says so).
+func (w *workspace) compress(path string) (sizes, error) {
+	sum, err := fileHash(path)
+	if err != nil {
+		return sizes{}, err
+	}
+	stamp := path + ".sha256"
+	if old, err := os.ReadFile(stamp); err != nil || string(old) != sum || fileSize(path+".br") <= 0 || fileSize(path+".gz") <= 0 {
+		if err := w.run(w.root, nil, filepath.Join(w.out, "bin", "compress"), path); err != nil {
+			return sizes{}, err
+		}
+		if err := os.WriteFile(stamp, []byte(sum), 0o644); err != nil {
+			return sizes{}, err
+		}
+	}
+	return sizes{raw: fileSize(path), gz: fileSize(path + ".gz"), br: fileSize(path + ".br")}, nil
+}
+
+// wasmOpt runs Debian's binaryen wasm-opt -all -Oz on in, to out, unless
+// out is there for these input bytes.
+func (w *workspace) wasmOpt(in, out string) error {
+	sum, err := fileHash(in)
+	if err != nil {
+		return err
+	}
+	stamp := out + ".input.sha256"
+	if old, err := os.ReadFile(stamp); err == nil && string(old) == sum && fileSize(out) > 0 {
+		return nil
+	}
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return err
+	}
+	if err := w.run(w.root, nil, "wasm-opt", "-all", "-Oz", in, "-o", out); err != nil {
+		return err
+	}
+	return os.WriteFile(stamp, []byte(sum), 0o644)
+}
+
+// copyDir copies the regular files of src into dst (not recursive).
+func copyDir(src, dst string, skip func(name string) bool) error {
+	if err := os.MkdirAll(dst, 0o755); err != nil {
+		return err
+	}
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		return err
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || skip(e.Name()) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// builds are the outputs of the build phase.
+type builds struct {
+	widget, floor, linked, noflags, opt sizes
+	// webOpt is a copy of web/ with the wasm-opt'ed app.wasm, for a
+	// second widget server.
+	webOpt, floorWeb        string
+	floorServer             string
+	optSeconds, buildFloorS float64
+}
+
+// build builds the floor app, its server and the variants of the "ways
+// in", and compresses every WASM (two at a time: compression is single
+// threaded).
+func (w *workspace) build() (*builds, error) {
+	b := &builds{
+		floorWeb:    filepath.Join(w.out, "floor", "web"),
+		floorServer: filepath.Join(w.out, "bin", "floorserver"),
+		webOpt:      filepath.Join(w.out, "wasmopt", "web"),
+	}
+	web := filepath.Join(w.root, "web")
+	wasm := filepath.Join(web, "app.wasm")
+	for _, f := range []string{wasm, wasm + ".br", wasm + ".gz", filepath.Join(w.root, "bin", "signup")} {
+		if fileSize(f) <= 0 {
+			return nil, fmt.Errorf("%s is missing: run make build (make bench does)", f)
+		}
+	}
+	if st, br := fileSize(wasm), fileSize(wasm+".br"); st <= 0 || br <= 0 {
+		return nil, fmt.Errorf("web/app.wasm or its .br is missing")
+	}
+	b.widget = sizes{raw: fileSize(wasm), gz: fileSize(wasm + ".gz"), br: fileSize(wasm + ".br")}
+
+	step := func(what string, f func() error) error {
+		t := time.Now()
+		fmt.Fprintf(os.Stderr, "bench: %s…\n", what)
+		err := f()
+		fmt.Fprintf(w.log, "# %s: %v\n", what, time.Since(t).Round(time.Millisecond))
+		return err
+	}
+	if err := step("building the compressor", func() error {
+		return w.goBuild(w.root, "./internal/cmd/compress", filepath.Join(w.out, "bin", "compress"), false, nil)
+	}); err != nil {
+		return nil, err
+	}
+	floorWasm := filepath.Join(b.floorWeb, "app.wasm")
+	if err := step("building the floor app (WASM, "+strings.Join(w.flags, " ")+")", func() error {
+		t := time.Now()
+		err := w.goBuild(w.bench, "./floor", floorWasm, true, w.flags)
+		b.buildFloorS = time.Since(t).Seconds()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if err := step("building the floor server", func() error {
+		return w.goBuild(w.bench, "./floor/server", b.floorServer, false, []string{"-trimpath"})
+	}); err != nil {
+		return nil, err
+	}
+	linked := filepath.Join(w.out, "linked", "app.wasm")
+	if err := step("building the floor app with its server linked in", func() error {
+		return w.goBuild(w.bench, "./floor/linked", linked, true, w.flags)
+	}); err != nil {
+		return nil, err
+	}
+	noflags := filepath.Join(w.out, "noflags", "app.wasm")
+	if err := step("building the widget without -trimpath -ldflags=\"-s -w\"", func() error {
+		return w.goBuild(w.root, "./wasm", noflags, true, nil)
+	}); err != nil {
+		return nil, err
+	}
+	if err := copyDir(web, b.webOpt, func(n string) bool { return strings.HasPrefix(n, "app.wasm") }); err != nil {
+		return nil, err
+	}
+	optWasm := filepath.Join(b.webOpt, "app.wasm")
+
+	// Compression and wasm-opt, two jobs at a time.
+	var (
+		wg   sync.WaitGroup
+		sem  = make(chan struct{}, 2)
+		mu   sync.Mutex
+		errs []error
+	)
+	job := func(what string, f func() error) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sem <- struct{}{}
+			defer func() { <-sem }()
+			if err := step(what, f); err != nil {
+				mu.Lock()
+				errs = append(errs, fmt.Errorf("%s: %w", what, err))
+				mu.Unlock()
+			}
+		}()
+	}
+	job("compressing the floor app", func() (err error) { b.floor, err = w.compress(floorWasm); return })
+	job("wasm-opt -all -Oz on the widget, then compressing it", func() (err error) {
+		t := time.Now()
+		if err = w.wasmOpt(wasm, optWasm); err != nil {
+			return err
+		}
+		b.optSeconds = time.Since(t).Seconds()
+		b.opt, err = w.compress(optWasm)
+		return
+	})
+	job("compressing the linked floor app", func() (err error) { b.linked, err = w.compress(linked); return })
+	job("compressing the widget built without flags", func() (err error) { b.noflags, err = w.compress(noflags); return })
+	wg.Wait()
+	if len(errs) > 0 {
+		return nil, errs[0]
+	}
+	// The copies of the assets must not be older than the .br/.gz (the
+	// server refuses a stale .br).
+	now := time.Now()
+	for _, f := range []string{optWasm + ".br", optWasm + ".gz"} {
+		os.Chtimes(f, now, now)
+	}
+	return b, nil
+}
