@@ -13,7 +13,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 GOFLAGS_BUILD := -trimpath -gcflags=all=-l -ldflags=-s\ -w
 export PATH := $(WASM_EXEC):$(PATH)
 
-.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static
+.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots
 
 all: build
 
@@ -68,5 +68,19 @@ PREFIX ?=
 static: build
 	rm -rf static/* && bin/signup -config $(CONFIG) -static static $(if $(PREFIX),-prefix $(PREFIX))
 
+# Screenshots of every screen (/stories), light and dark, for the README.
+screenshots: build
+	tools/screenshots.sh
+
 clean:
 	rm -rf bin web/app.wasm web/app.wasm.br web/app.wasm.gz
+
+# make bench: the performance benchmark (bench/, a module of its own):
+# builds everything, measures the widget against a go-app "hello" built
+# with the same flags (the framework floor) in headless Chromium and under
+# load, prints one table with PASS/FAIL per budget and writes
+# bench/results.md. About 5 to 8 minutes on 2 cores.
+.PHONY: bench
+bench: deps build
+	bench/deps.sh
+	cd bench && $(GO) run . -build-flags '$(GOFLAGS_BUILD)'

@@ -88,12 +88,12 @@ func startTarget(ctx context.Context) error {
 
 // profile is a network and device emulation.
 type profile struct {
-	name               string
-	latencyMs          float64 // round trip added to each request
-	downBps, upBps     float64 // bytes per second
-	width, height      int64
-	scale              float64
-	mobile             bool
+	name           string
+	latencyMs      float64 // round trip added to each request
+	downBps, upBps float64 // bytes per second
+	width, height  int64
+	scale          float64
+	mobile         bool
 }
 
 // mobile is the throttled mobile profile: Lighthouse's "slow 4G" network

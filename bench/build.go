@@ -179,6 +179,7 @@ type builds struct {
 	webOpt, floorWeb        string
 	floorServer             string
 	optSeconds, buildFloorS float64
+	flags                   []string
 }
 
 // build builds the floor app, its server and the variants of the "ways
@@ -189,6 +190,7 @@ func (w *workspace) build() (*builds, error) {
 		floorWeb:    filepath.Join(w.out, "floor", "web"),
 		floorServer: filepath.Join(w.out, "bin", "floorserver"),
 		webOpt:      filepath.Join(w.out, "wasmopt", "web"),
+		flags:       w.flags,
 	}
 	web := filepath.Join(w.root, "web")
 	wasm := filepath.Join(web, "app.wasm")
@@ -235,7 +237,7 @@ func (w *workspace) build() (*builds, error) {
 		return nil, err
 	}
 	noflags := filepath.Join(w.out, "noflags", "app.wasm")
-	if err := step("building the widget without -trimpath -ldflags=\"-s -w\"", func() error {
+	if err := step("building the widget without the build flags", func() error {
 		return w.goBuild(w.root, "./wasm", noflags, true, nil)
 	}); err != nil {
 		return nil, err

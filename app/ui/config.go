@@ -199,4 +199,5 @@ func FromOperator(op *config.Config) Config {
 // with nil services (pre-render only); the browser with its own.
 func Routes(c Config, s *Services) {
 	app.Route("/", func() app.Composer { return &Register{Config: c, Services: s} })
+	app.Route("/stories", func() app.Composer { return &Stories{Config: c} })
 }

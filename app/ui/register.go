@@ -73,6 +73,7 @@ type Register struct {
 	oauthURL      string
 	oauthIssuer   string
 	update        bool
+	showPassword  bool
 	redirecting   bool
 	contact       string
 	loginToken    string
