@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"strconv"
 	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
@@ -65,7 +66,7 @@ func loadConfig() ui.Config {
 		return cfg
 	}
 	if resp.Status != 200 {
-		cfg.Problem = u + ": HTTP " + itoa(resp.Status)
+		cfg.Problem = u + ": HTTP " + strconv.Itoa(resp.Status)
 		return cfg
 	}
 	op, err := config.Parse(resp.Body)
@@ -74,13 +75,4 @@ func loadConfig() ui.Config {
 		return cfg
 	}
 	return ui.FromOperator(op)
-}
-
-func itoa(n int) string {
-	b := []byte{}
-	for n > 0 || len(b) == 0 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-		n /= 10
-	}
-	return string(b)
 }

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,7 +52,7 @@ func (r *Register) renderPicker() app.UI {
 		app.P().Class("hint").Text(r.t.T("server.pick")),
 		app.Range(choices).Slice(func(i int) app.UI {
 			c := choices[i]
-			return app.Button().Type("button").ID("server-choice-" + itoa(i)).Class("secondary").Text(c.Name).
+			return app.Button().Type("button").ID("server-choice-" + strconv.Itoa(i)).Class("secondary").Text(c.Name).
 				OnClick(func(ctx app.Context, e app.Event) { r.pickHomeserver(c.URL, c.ServerName) })
 		}),
 		app.If(r.Config.Operator.Homeserver.AllowCustom, func() app.UI {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"strconv"
 
 	"signup/app/strength"
 )
@@ -29,7 +30,7 @@ func (r *Register) renderPasswordExtra() app.UI {
 	}
 	est := strength.Estimate(r.password, r.username)
 	return app.Div().Class("password-extra").Body(
-		app.Elem("meter").ID("password-meter").Class("meter meter--"+itoa(est.Score)).
+		app.Elem("meter").ID("password-meter").Class("meter meter--"+strconv.Itoa(est.Score)).
 			Attr("min", 0).Attr("max", 4).Attr("low", 2).Attr("high", 3).Attr("optimum", 4).
 			Attr("value", est.Score).Aria("hidden", true),
 		toggle,
@@ -43,7 +44,7 @@ func (r *Register) passwordStatus() string {
 		return ""
 	}
 	est := strength.Estimate(r.password, r.username)
-	s := r.t.T("strength.label", r.t.T("strength."+itoa(est.Score)))
+	s := r.t.T("strength.label", r.t.T("strength."+strconv.Itoa(est.Score)))
 	if len(est.Advice) > 0 {
 		s += " " + r.t.T(string(est.Advice[0]))
 	}

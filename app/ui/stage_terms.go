@@ -2,6 +2,7 @@ package ui
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+	"strconv"
 
 	"signup/app/uiaa"
 )
@@ -50,7 +51,7 @@ func (r *Register) renderTerms() app.UI {
 		app.Ul().Class("policies").Body(
 			app.Range(r.terms.policies).Slice(func(i int) app.UI {
 				p := r.terms.policies[i]
-				id := "policy-" + stageSlug(p.ID) + "-" + itoa(i)
+				id := "policy-" + stageSlug(p.ID) + "-" + strconv.Itoa(i)
 				box := app.Input().Type("checkbox").ID(id).Name(id).
 					OnChange(func(ctx app.Context, e app.Event) {
 						r.terms.accepted[p.ID] = ctx.JSSrc().Get("checked").Bool()
@@ -106,15 +107,3 @@ func (r *Register) renderStageButton(id, label string, blocked bool) app.UI {
 }
 
 func (r *Register) waiting() bool { return r.wait.left(now()) > 0 }
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for i > 0 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		i /= 10
-	}
-	return string(b)
-}
