@@ -16,6 +16,7 @@ package matrix_test
 // target for a minute (tools/fuzz.sh); `go test` runs the seeds only.
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -542,5 +543,36 @@ func FuzzParseUserID(f *testing.F) {
 		if strings.ContainsFunc(s, func(r rune) bool { return r < 0x21 || r == 0x7f }) {
 			t.Fatalf("%q with a space or control character accepted", s)
 		}
+	})
+}
+
+// FuzzLoginToken feeds POST /login/get_token answers: a bounded token or a
+// typed error, and the access token only ever goes to the homeserver, in
+// the Authorization header.
+func FuzzLoginToken(f *testing.F) {
+	f.Fuzz(func(t *testing.T, status int, body []byte) {
+		d := &fzDoer{status: fzStatus(status), header: fzHeader(""), body: body}
+		bounded(t, "GetLoginToken", func(ctx context.Context) {
+			tok, err := fzClient(d).GetLoginToken(ctx, "syt_secret")
+			if err != nil {
+				var me *matrix.Error
+				if !errors.Is(err, matrix.ErrBadResponse) && !errors.Is(err, matrix.ErrUnreachable) && !errors.As(err, &me) {
+					t.Fatalf("untyped error %T: %v", err, err)
+				}
+				if tok != "" {
+					t.Fatal("a token and an error")
+				}
+			} else if tok == "" || len(tok) > 1024 {
+				t.Fatalf("token of %d bytes accepted", len(tok))
+			}
+			if len(d.seen) != 1 {
+				t.Fatalf("%d requests", len(d.seen))
+			}
+			r := d.seen[0]
+			if r.URL != "https://hs.example.org/_matrix/client/v1/login/get_token" || r.Header.Get("Authorization") != "Bearer syt_secret" ||
+				strings.Contains(r.URL, "syt_secret") || bytes.Contains(r.Body, []byte("syt_secret")) {
+				t.Fatalf("the access token went %s %s %q", r.Method, r.URL, r.Body)
+			}
+		})
 	})
 }

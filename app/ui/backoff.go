@@ -12,6 +12,7 @@ import (
 type backoff struct {
 	until    time.Time
 	failures int
+	total    int // whole seconds of the wait when it started
 }
 
 // maxBackoff caps the widget's own exponential wait.
@@ -29,7 +30,19 @@ func (b *backoff) delay(server time.Duration) time.Duration {
 }
 
 // start begins a wait of d from t.
-func (b *backoff) start(d time.Duration, t time.Time) { b.until = t.Add(d) }
+func (b *backoff) start(d time.Duration, t time.Time) {
+	b.until = t.Add(d)
+	b.total = b.left(t)
+}
+
+// announced returns the seconds left to tell a screen reader: at the start
+// of the wait and every ten seconds, not every second; 0 in between.
+func (b *backoff) announced(t time.Time) int {
+	if l := b.left(t); l > 0 && (l == b.total || l%10 == 0) {
+		return l
+	}
+	return 0
+}
 
 // reset forgets past failures after a success.
 func (b *backoff) reset() { *b = backoff{} }

@@ -58,7 +58,7 @@ func (r *Register) fail(err error) {
 		r.phase = phaseForm
 		r.focus("password")
 	case r.phase == phaseForm:
-		r.focus("submit")
+		r.focus("form-error")
 	default:
 		r.focus("stage-error")
 	}

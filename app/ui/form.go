@@ -52,7 +52,7 @@ func (r *Register) renderAlert() app.UI {
 	if r.formErr == "" {
 		return app.Div().ID("form-error").Class("alert-slot").Aria("live", "assertive")
 	}
-	return app.Div().ID("form-error").Class("alert").Role("alert").Body(
+	return app.Div().ID("form-error").Class("alert").Role("alert").TabIndex(-1).Body(
 		app.P().Text(r.formErr),
 		app.If(r.formDetail != "", func() app.UI {
 			return app.P().Class("alert__detail").Text(r.t.T("server.said", r.formDetail))
@@ -85,9 +85,14 @@ func (r *Register) renderSubmit(id, label string) app.UI {
 	)
 }
 
+// busyText is what the submit's live region says: "Creating your
+// account…", or how long the server asked us to wait.
 func (r *Register) busyText() string {
 	if r.busy {
 		return r.t.T("submitting")
+	}
+	if n := r.wait.announced(now()); n > 0 {
+		return r.t.N("retry.in", n)
 	}
 	return ""
 }

@@ -93,11 +93,9 @@ func (r *Register) pickHomeserver(input, serverName string) {
 			if serverName != "" {
 				hs.ServerName = serverName
 			}
-			if hs.ServerName == "" {
-				if u, err := url.Parse(hs.BaseURL); err == nil {
-					hs.ServerName = u.Hostname()
-				}
-			}
+			// A typed base URL does not tell the server name: no
+			// preview then, rather than a wrong one; the success panel
+			// shows the user ID the server returns.
 			r.switchHomeserver(hs)
 		})
 	})
@@ -119,26 +117,26 @@ func (r *Register) switchHomeserver(hs matrix.Homeserver) {
 
 // pageHomeserver takes ?homeserver= from the page URL (the embed snippet's
 // data-homeserver), only when the operator lists it or allows any.
-func (r *Register) pageHomeserver() string {
+func (r *Register) pageHomeserver() (base, serverName string) {
 	if r.Services == nil || r.Services.PageURL == nil || !r.pickable() {
-		return ""
+		return "", ""
 	}
 	u, err := url.Parse(r.Services.PageURL())
 	if err != nil {
-		return ""
+		return "", ""
 	}
 	want := strings.TrimSpace(u.Query().Get("homeserver"))
 	if want == "" || len(want) > 255 {
-		return ""
+		return "", ""
 	}
 	h := r.Config.Operator.Homeserver
 	for _, c := range h.Choices {
-		if c.URL == want || c.ServerName == want {
-			return c.URL
+		if strings.TrimRight(c.URL, "/") == strings.TrimRight(want, "/") || c.ServerName == want {
+			return c.URL, c.ServerName
 		}
 	}
 	if h.AllowCustom {
-		return want
+		return want, ""
 	}
-	return ""
+	return "", ""
 }

@@ -21,6 +21,7 @@ func (r *Register) checkDelegation() {
 		r.ctx.Dispatch(func(app.Context) {
 			r.oauthURL = md.SignUpURL()
 			r.oauthIssuer = hostOf(md.Issuer)
+			r.setTitle(r.t.T("oauth.title", r.oauthIssuer))
 		})
 	})
 }

@@ -132,8 +132,9 @@ func (r *Register) OnMount(ctx app.Context) {
 	case r.restored:
 		r.enterStage(r.plan.Next)
 	default:
-		if hs := r.pageHomeserver(); hs != "" {
-			r.pickHomeserver(hs, "")
+		r.setTitle(r.formTitle())
+		if hs, name := r.pageHomeserver(); hs != "" {
+			r.pickHomeserver(hs, name)
 			break
 		}
 		r.checkDelegation()

@@ -59,6 +59,9 @@ func (r *Register) enterStage(s matrix.AuthType) {
 	if s == matrix.AuthEmail && r.mail.sid != "" {
 		focus = "stage-title"
 	}
+	if s == matrix.AuthTerms && !r.terms.bad && len(r.terms.policies) > 0 {
+		focus = policyBoxID(r.terms.policies[0].ID, 0)
+	}
 	r.focus(focus)
 	r.broadcast("stage")
 	if r.Services != nil && r.Services.Notify != nil {
@@ -195,7 +198,7 @@ func (r *Register) onBack(ctx app.Context, e app.Event) {
 	r.stopStages()
 	r.phase = phaseForm
 	r.shown = ""
-	r.setTitle(r.t.T("title"))
+	r.setTitle(r.formTitle())
 	r.focus("username")
 }
 
@@ -228,6 +231,15 @@ func stageSlug(s matrix.AuthType) string {
 		}
 	}
 	return string(out)
+}
+
+// formTitle is the page title of the form, in the user's language: its
+// heading, then the brand (as the server pre-renders it in English).
+func (r *Register) formTitle() string {
+	if b := r.Config.Brand(); b != "" {
+		return r.title() + " · " + b
+	}
+	return r.title()
 }
 
 // setTitle sets the page title (it follows the screen).

@@ -59,7 +59,7 @@ func (r *Register) renderEmail() app.UI {
 		status = r.mail.status
 	}
 	return app.Div().ID("email-wait").Body(
-		app.P().ID("email-sent").Text(r.t.T("email.sent", r.mail.address)),
+		app.P().ID("email-sent").TabIndex(-1).Text(r.t.T("email.sent", r.mail.address)),
 		app.If(r.password == "", func() app.UI {
 			return app.Form().ID("password-again").NoValidate(true).OnSubmit(r.onPasswordAgain).Body(
 				field{ID: "password", Label: r.t.T("password"), Type: "password",

@@ -51,7 +51,7 @@ func (r *Register) renderTerms() app.UI {
 		app.Ul().Class("policies").Body(
 			app.Range(r.terms.policies).Slice(func(i int) app.UI {
 				p := r.terms.policies[i]
-				id := "policy-" + stageSlug(p.ID) + "-" + strconv.Itoa(i)
+				id := policyBoxID(p.ID, i)
 				box := app.Input().Type("checkbox").ID(id).Name(id).
 					OnChange(func(ctx app.Context, e app.Event) {
 						r.terms.accepted[p.ID] = ctx.JSSrc().Get("checked").Bool()
@@ -72,6 +72,11 @@ func (r *Register) renderTerms() app.UI {
 		app.P().ID("terms-status").Class("hint").Aria("live", "polite").Text(r.termsHint()),
 		r.renderStageButton("terms-continue", r.t.T("continue"), !r.terms.all()),
 	)
+}
+
+// policyBoxID is the element ID of the i-th policy's checkbox.
+func policyBoxID(policy string, i int) string {
+	return "policy-" + stageSlug(policy) + "-" + strconv.Itoa(i)
 }
 
 func (r *Register) termsHint() string {
@@ -103,7 +108,10 @@ func (r *Register) renderStageButton(id, label string, blocked bool) app.UI {
 	if blocked {
 		btn = btn.Disabled(true)
 	}
-	return app.Div().Class("actions").Body(btn)
+	return app.Div().Class("actions").Body(
+		btn,
+		app.P().ID(id+"-status").Class("sr-only").Role("status").Text(r.busyText()),
+	)
 }
 
 func (r *Register) waiting() bool { return r.wait.left(now()) > 0 }

@@ -235,6 +235,7 @@ func (r *Register) stageFailed(info *matrix.AuthInfo, quiet bool) {
 		r.stageErr = r.t.T("recaptcha.failed")
 		r.phase = phaseStage
 		r.startRecaptcha()
+		r.focus("stage-error")
 		return
 	case matrix.AuthDummy:
 		r.phase = phaseForm
@@ -246,6 +247,7 @@ func (r *Register) stageFailed(info *matrix.AuthInfo, quiet bool) {
 	r.phase = phaseStage
 	r.stageErr = r.t.T("stage.failed")
 	r.stageDetail = info.Error
+	r.focus("stage-error")
 }
 
 // succeed shows the success panel with the user ID the server returned,
@@ -260,5 +262,6 @@ func (r *Register) succeed(resp *matrix.RegisterResponse) {
 	r.stopStages()
 	r.clearProgress()
 	r.wait.reset()
+	r.setTitle(r.t.T("success.title"))
 	r.focus("success-title")
 }

@@ -21,8 +21,12 @@ func contentSecurityPolicy(c ui.Config) string {
 		connect = appendOrigin(connect, ch.URL)
 	}
 	if op.Homeserver.AllowCustom {
-		// A homeserver the user types can be anywhere.
+		// A homeserver the user types can be anywhere (plain http too
+		// when the configured one is: a development setup).
 		connect = append(connect, "https:")
+		if strings.HasPrefix(c.HomeserverURL, "http:") {
+			connect = append(connect, "http:")
+		}
 	}
 	style := []string{"'self'"}
 	img := []string{"'self'", "data:"}

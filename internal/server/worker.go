@@ -20,9 +20,14 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    const keys = await caches.keys();
-    await Promise.all(keys.filter((k) => k !== cacheName).map((k) => caches.delete(k)));
-    await self.clients.claim();
+    const old = (await caches.keys()).filter((k) => k !== cacheName);
+    await Promise.all(old.map((k) => caches.delete(k)));
+    // Take over open pages only when replacing a previous version: the
+    // page then offers "Reload". On a first visit there is nothing to
+    // update, and claiming would make go-app announce an update.
+    if (old.length > 0) {
+      await self.clients.claim();
+    }
   })());
 });
 
