@@ -109,9 +109,31 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		RawHeaders:            []string{`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`},
 	}
 	if o.Prefix != "" {
-		h.Resources = app.PrefixedLocation(o.Prefix)
+		h.Resources = prefixResolver(o.Prefix)
 	}
 	return h, nil
+}
+
+// prefixResolver puts a static site under a path: the site's own paths
+// ("/", "/web/...", "/app.js") get the prefix, with "/" becoming
+// "prefix/", the page itself; anything else (https:, mailto:, data:) is
+// left alone. go-app's PrefixedLocation prefixes every href, mailto: too,
+// and maps "/" to "prefix" without the slash.
+type prefixResolver string
+
+// Resolve implements app.ResourceResolver.
+func (p prefixResolver) Resolve(loc string) string {
+	switch {
+	case loc == "" || loc == "/":
+		return string(p) + "/"
+	case strings.HasPrefix(loc, "//"):
+		return loc
+	case strings.HasPrefix(loc, "/"):
+		return string(p) + loc
+	case strings.HasPrefix(loc, "web/"):
+		return string(p) + "/" + loc
+	}
+	return loc
 }
 
 // New returns the widget's HTTP handler.

@@ -37,7 +37,8 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   event.respondWith((async () => {
-    const cached = await caches.match(req, { ignoreSearch: new URL(req.url).pathname === "/" });
+    const page = new URL(req.url).pathname === new URL(self.registration.scope).pathname;
+    const cached = await caches.match(req, { ignoreSearch: page });
     return cached || fetch(req);
   })());
 });
