@@ -5,6 +5,11 @@
 
 SHELL := /bin/bash
 GO ?= go
+# The Go toolchain: 1.26.11 fixes standard-library vulnerabilities that
+# govulncheck finds in 1.26.8 (the go command fetches it from the module
+# proxy on first use; machines here set GOTOOLCHAIN=local, which ignores a
+# toolchain line in go.mod, so it is set here for every go command).
+export GOTOOLCHAIN := go1.26.11
 TOOLS := $(CURDIR)/.tools/bin
 WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 # WASM build flags. -s -w drop symbols; -l (no inlining) makes the brotli
@@ -13,7 +18,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 GOFLAGS_BUILD := -trimpath -gcflags=all=-l -ldflags=-s\ -w
 export PATH := $(WASM_EXEC):$(PATH)
 
-.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots
+.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots fuzzshort vulncheck
 
 all: build
 
@@ -59,7 +64,16 @@ wasmtest:
 e2e: build dendrite
 	cd e2e && SIGNUP_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 -timeout 30m ./...
 
-test: deps lint unit wasmtest e2e
+# Every Go fuzz target for 2 s each (tools/fuzz.sh; make fuzz: a minute each).
+fuzzshort:
+	tools/fuzz.sh 2s
+
+# govulncheck on ./... and GOOS=js GOARCH=wasm ./wasm/... against a local
+# vulnerability database built from golang.org/x/vulndb (tools/govulncheck.sh).
+vulncheck:
+	tools/govulncheck.sh
+
+test: deps lint unit fuzzshort vulncheck wasmtest e2e
 
 # A complete static site in static/ (CONFIG=file for the operator config,
 # PREFIX=/path when served under a path). Serve it with any file server.
@@ -84,3 +98,9 @@ clean:
 bench: deps build
 	bench/deps.sh
 	cd bench && $(GO) run . -build-flags '$(GOFLAGS_BUILD)'
+
+# make fuzz: every Go fuzz target (func FuzzXxx in *_test.go, seeds in
+# testdata/fuzz/) for a minute each, one after the other (tools/fuzz.sh).
+.PHONY: fuzz
+fuzz:
+	tools/fuzz.sh 60s

@@ -46,6 +46,7 @@ type flags struct {
 	addr, config, homeserver, serverName, brand, web, version string
 	recaptcha, trusted, static, prefix                        string
 	guests                                                    bool
+	timeout                                                   time.Duration
 	set                                                       map[string]bool
 }
 
@@ -70,6 +71,11 @@ func parseFlags(args []string) (flags, error) {
 	str(&f.trusted, "trusted-origins", "SIGNUP_TRUSTED_ORIGINS", "", "space-separated origins, besides the homeserver's, that may receive phone codes")
 	str(&f.static, "static", "SIGNUP_STATIC", "", "write a static site to this directory instead of serving")
 	str(&f.prefix, "prefix", "SIGNUP_PREFIX", "", "path prefix the static site is served under, such as /signup")
+	timeout := time.Minute
+	if d, err := time.ParseDuration(os.Getenv("SIGNUP_REQUEST_TIMEOUT")); err == nil && d > 0 {
+		timeout = d
+	}
+	fs.DurationVar(&f.timeout, "request-timeout", timeout, "how long the widget waits for one /register answer (SIGNUP_REQUEST_TIMEOUT)")
 	guests := os.Getenv("SIGNUP_GUESTS") == "true"
 	fs.BoolVar(&f.guests, "guests", guests, "offer \"Continue as guest\" (SIGNUP_GUESTS=true)")
 	if guests {
@@ -84,6 +90,9 @@ func parseFlags(args []string) (flags, error) {
 	}
 	if f.prefix != "" && (!strings.HasPrefix(f.prefix, "/") || strings.HasSuffix(f.prefix, "/") || strings.ContainsAny(f.prefix, "?#\" ")) {
 		return f, fmt.Errorf("-prefix %q: want a path such as /signup", f.prefix)
+	}
+	if f.timeout < time.Second || f.timeout > 10*time.Minute {
+		return f, fmt.Errorf("-request-timeout %v: want between 1s and 10m", f.timeout)
 	}
 	if f.config == "" && f.homeserver == "" {
 		return f, errors.New("no homeserver: pass -homeserver URL-or-server-name (or SIGNUP_HOMESERVER), or -config FILE")
@@ -148,7 +157,7 @@ func run(args []string) error {
 		return err
 	}
 	h, err := server.New(server.Options{
-		Config:  ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op},
+		Config:  ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op, RequestTimeout: f.timeout},
 		WebDir:  f.web,
 		Version: f.version,
 	})

@@ -32,7 +32,7 @@ func isLink(s string) bool {
 
 func FuzzParse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		watchdog := time.AfterFunc(10*time.Second, func() { panic(fmt.Sprintf("config.Parse of %d bytes did not return within 10 s", len(data))) })
+		watchdog := time.AfterFunc(30*time.Second, func() { panic(fmt.Sprintf("config.Parse of %d bytes did not return within 30 s", len(data))) })
 		defer watchdog.Stop()
 		c, err := config.Parse(data)
 		if err != nil {

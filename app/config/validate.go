@@ -233,8 +233,16 @@ func isWebURL(s string) bool {
 	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && u.User == nil
 }
 
+// isAsset reports a path on this site or an http(s) URL. Control
+// characters and spaces are refused: browsers drop tabs and newlines from
+// URLs, so "/\t/evil.example" would become another host.
 func isAsset(s string) bool {
-	return (strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\"'<> \\")) || isWebURL(s)
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x21 || s[i] == 0x7f {
+			return false
+		}
+	}
+	return (strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//") && !strings.ContainsAny(s, "\"'<>\\")) || isWebURL(s)
 }
 
 func isOrigin(s string) bool {

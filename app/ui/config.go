@@ -7,6 +7,7 @@ package ui
 import (
 	"encoding/json"
 	"strings"
+	"time"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
@@ -28,6 +29,8 @@ type Config struct {
 	// Operator is the operator's configuration (brand, texts, languages,
 	// registration options, after sign-up, embedding).
 	Operator config.Config
+	// RequestTimeout bounds one /register request (default a minute).
+	RequestTimeout time.Duration
 	// Problem is set when the operator's config.json (static export) is
 	// invalid: the widget shows it instead of the form.
 	Problem string
@@ -159,6 +162,7 @@ const (
 	envHomeserver = "SIGNUP_HS_URL"
 	envServerName = "SIGNUP_SERVER_NAME"
 	envConfig     = "SIGNUP_CONFIG"
+	envTimeout    = "SIGNUP_REQUEST_TIMEOUT"
 	// EnvConfigURL names a config.json to fetch at start (static export).
 	EnvConfigURL = "SIGNUP_CONFIG_URL"
 )
@@ -170,6 +174,7 @@ func (c Config) Env() map[string]string {
 		envHomeserver: c.HomeserverURL,
 		envServerName: c.ServerName,
 		envConfig:     string(b),
+		envTimeout:    c.RequestTimeout.String(),
 	}
 }
 
@@ -178,6 +183,9 @@ func (c Config) Env() map[string]string {
 // Problem.
 func ConfigFromEnv(getenv func(string) string) Config {
 	c := Config{HomeserverURL: getenv(envHomeserver), ServerName: getenv(envServerName)}
+	if d, err := time.ParseDuration(getenv(envTimeout)); err == nil && d > 0 {
+		c.RequestTimeout = d
+	}
 	if raw := getenv(envConfig); raw != "" {
 		op, err := config.Parse([]byte(raw))
 		if err != nil {

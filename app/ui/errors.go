@@ -123,6 +123,7 @@ func (r *Register) sessionLost(err error) bool {
 	r.restarts++
 	r.stopStages()
 	r.auth, r.plan, r.shown = nil, uiaa.Plan{}, ""
+	r.phase = phaseForm
 	r.clearProgress()
 	r.mail = mailState{address: r.mail.address}
 	r.formErr = r.t.T("session.restarted")

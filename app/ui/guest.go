@@ -27,7 +27,7 @@ func (r *Register) onGuest(ctx app.Context, e app.Event) {
 	r.busy = true
 	client := r.client()
 	req := &matrix.RegisterRequest{InitialDeviceDisplayName: r.Config.DeviceName()}
-	cctx, stop := r.withTimeout(registerTimeout)
+	cctx, stop := r.withTimeout(r.requestTimeout())
 	r.ctx.Async(func() {
 		resp, err := client.Register(cctx, matrix.KindGuest, req)
 		stop()

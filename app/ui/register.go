@@ -192,7 +192,7 @@ func (r *Register) Render() app.UI {
 		Body(
 			r.renderUpdate(),
 			app.Header().Class("brand").Body(
-				app.Img().Class("brand__logo").Src(r.logo()).Role("presentation").Aria("hidden", true).Attr("width", 40).Attr("height", 40),
+				app.Img().Class("brand__logo").Src(r.logo()).Role("presentation").Attr("width", 40).Attr("height", 40),
 				app.P().Class("brand__name").Text(r.Config.Brand()),
 			),
 			screen,

@@ -86,6 +86,11 @@ func (r *Register) stageTitleKey() string {
 // progress through the chosen flow. Stages the widget cannot draw itself
 // go through the homeserver's fallback page, never a dead end.
 func (r *Register) renderStage() app.UI {
+	if r.auth == nil {
+		// Between sessions (a restart in flight): the form, never a nil
+		// session.
+		return r.renderForm()
+	}
 	step, total := visibleStep(r.plan)
 	var body app.UI
 	switch r.plan.Next {

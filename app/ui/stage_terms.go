@@ -103,6 +103,8 @@ func (r *Register) renderStageButton(id, label string, blocked bool) app.UI {
 		blocked = true
 	} else if r.busy {
 		label = r.t.T("submitting")
+	} else if r.retryable && r.formErr != "" {
+		label = r.t.T("retry")
 	}
 	btn := app.Button().ID(id).Type("submit").Class("primary").Aria("busy", r.busy).Text(label)
 	if blocked {

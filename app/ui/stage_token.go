@@ -21,15 +21,27 @@ type tokenState struct {
 // maxTokenLength is the spec's bound on registration tokens.
 const maxTokenLength = 64
 
+// TokenFromPage reads a registration token from ?token= in a page URL:
+// trimmed, non-empty, at most 64 characters (the spec's bound).
+func TokenFromPage(pageURL string) (string, bool) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return "", false
+	}
+	t := strings.TrimSpace(u.Query().Get("token"))
+	if t == "" || len(t) > maxTokenLength {
+		return "", false
+	}
+	return t, true
+}
+
 // prefillToken takes the token from ?token= in the page URL.
 func (r *Register) prefillToken() {
 	if r.tok.value != "" || r.Services == nil || r.Services.PageURL == nil {
 		return
 	}
-	if u, err := url.Parse(r.Services.PageURL()); err == nil {
-		if t := strings.TrimSpace(u.Query().Get("token")); t != "" && len(t) <= maxTokenLength {
-			r.tok.value = t
-		}
+	if t, ok := TokenFromPage(r.Services.PageURL()); ok {
+		r.tok.value = t
 	}
 }
 

@@ -14,8 +14,16 @@ import (
 // (dummy), so that a server that keeps answering 401 cannot make it loop.
 const maxAutoSteps = 6
 
-// registerTimeout bounds one /register request.
+// registerTimeout bounds one /register request, unless the deployment
+// says otherwise.
 const registerTimeout = 60 * time.Second
+
+func (r *Register) requestTimeout() time.Duration {
+	if d := r.Config.RequestTimeout; d > 0 {
+		return d
+	}
+	return registerTimeout
+}
 
 // chooser picks flows among the stages this widget draws.
 var chooser = uiaa.Chooser{CanDraw: drawable}
@@ -130,7 +138,7 @@ func (r *Register) sendOpts(auth *matrix.AuthDict, quiet bool) {
 		InhibitLogin:             r.Config.Operator.Registration.InhibitLogin && !r.wantsLoginToken(),
 	}
 	client := r.client()
-	ctx, stop := r.withTimeout(registerTimeout)
+	ctx, stop := r.withTimeout(r.requestTimeout())
 	r.ctx.Async(func() {
 		resp, err := client.Register(ctx, matrix.KindUser, req)
 		stop()

@@ -91,18 +91,28 @@ func (r *Register) onTabMessage(msg string) {
 	}
 }
 
+// ConfirmedNonce reads ?email_confirmed=<nonce> from a page URL: the
+// marker the widget puts in next_link (at most 64 characters).
+func ConfirmedNonce(pageURL string) (string, bool) {
+	u, err := url.Parse(pageURL)
+	if err != nil {
+		return "", false
+	}
+	n := u.Query().Get("email_confirmed")
+	if n == "" || len(n) > 64 {
+		return "", false
+	}
+	return n, true
+}
+
 // confirmedLanding handles this page opened from the email's next_link
 // (?email_confirmed=<nonce>): it tells the waiting tab and says so.
 func (r *Register) confirmedLanding() bool {
 	if r.Services == nil || r.Services.PageURL == nil {
 		return false
 	}
-	u, err := url.Parse(r.Services.PageURL())
-	if err != nil {
-		return false
-	}
-	nonce := u.Query().Get("email_confirmed")
-	if nonce == "" || len(nonce) > 64 {
+	nonce, ok := ConfirmedNonce(r.Services.PageURL())
+	if !ok {
 		return false
 	}
 	if r.Services.Broadcast != nil {

@@ -395,7 +395,7 @@ try { window.opener.location.href = "javascript:window.__pwned=1;alert('opener-j
 try { window.opener.document.body.innerHTML = "<img src=x onerror=alert('dom')>"; log("opener DOM written"); } catch (e) { log("opener dom: " + e); }
 try { window.opener.eval("alert('eval')"); log("opener eval ran"); } catch (e) { log("opener eval: " + e); }
 try { window.opener.postMessage({type: "authDone", html: "<img src=x onerror=alert('msg')>"}, "*"); } catch (e) {}
-try { window.opener.postMessage("<script>alert('msg')</script>", "*"); } catch (e) {}
+try { window.opener.postMessage("<scr" + "ipt>alert('msg')</scr" + "ipt>", "*"); } catch (e) {}
 try { window.opener.postMessage("authDone", "*"); log("authDone posted"); } catch (e) { log("post: " + e); }
 </script>
 </body></html>

@@ -46,6 +46,9 @@ func OpenFallback(url string, done func()) bool {
 		if s, err := data.String(); err != nil || s != "authDone" {
 			return nil
 		}
+		// Close the popup at once: the less time a page on another
+		// origin holds window.opener, the better.
+		_, _ = w.Call("close")
 		go func() {
 			popup.Lock()
 			if popup.active {
