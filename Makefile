@@ -18,7 +18,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 GOFLAGS_BUILD := -trimpath -gcflags=all=-l -ldflags=-s\ -w
 export PATH := $(WASM_EXEC):$(PATH)
 
-.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots fuzzshort vulncheck
+.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots fuzzshort vulncheck axe
 
 all: build
 
@@ -61,8 +61,13 @@ unit:
 wasmtest:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 ./wasm/...
 
-e2e: build dendrite
-	cd e2e && SIGNUP_TOOLS_BIN=$(TOOLS) $(GO) test -count=1 -timeout 30m ./...
+# axe-core (version pinned in tools/axe.sh) from npm into .tools/npm, for
+# the accessibility browser tests.
+axe:
+	tools/axe.sh
+
+e2e: build dendrite axe
+	cd e2e && SIGNUP_TOOLS_BIN=$(TOOLS) AXE_PATH=$(CURDIR)/.tools/npm/node_modules/axe-core/axe.min.js $(GO) test -count=1 -timeout 30m ./...
 
 # Every Go fuzz target for 2 s each (tools/fuzz.sh; make fuzz: a minute each).
 fuzzshort:

@@ -57,7 +57,7 @@ func TestWidgetUsableBeforeWASM(t *testing.T) {
 	t.Run("the loader is a small bar, not go-app's overlay and icon", func(t *testing.T) {
 		got := eval[[]string](t, ctx, `(() => {
 			const l = document.getElementById("app-wasm-loader"), cs = getComputedStyle(l);
-			return [cs.height, getComputedStyle(document.getElementById("app-wasm-loader-icon")).display, l.getAttribute("role") || ""];
+			return [cs.height, getComputedStyle(document.getElementById("app-wasm-loader-icon")).display, (l.querySelector("[role=progressbar]") || l).getAttribute("role") || ""];
 		})()`)
 		if h := strings.TrimSuffix(got[0], "px"); len(h) > 2 {
 			t.Errorf("loader height = %s, want a thin bar", got[0])

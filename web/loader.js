@@ -36,11 +36,13 @@
     var m = /(\d+)/.exec(label.textContent || "");
     var p = m ? Math.min(100, parseInt(m[1], 10)) : 0;
     loader.style.setProperty("--progress", p + "%");
-    loader.setAttribute("role", "progressbar");
-    loader.setAttribute("aria-label", "Loading the app");
-    loader.setAttribute("aria-valuenow", String(p));
-    loader.setAttribute("aria-valuemin", "0");
-    loader.setAttribute("aria-valuemax", "100");
+    // The progressbar is the label (a <p>): go-app's loader is an <aside>,
+    // a landmark, which may not take the progressbar role.
+    label.setAttribute("role", "progressbar");
+    label.setAttribute("aria-label", "Loading the app");
+    label.setAttribute("aria-valuenow", String(p));
+    label.setAttribute("aria-valuemin", "0");
+    label.setAttribute("aria-valuemax", "100");
   }
 
   function start() {
