@@ -2,7 +2,9 @@ package server
 
 // workerJS is the widget's service worker, in place of go-app's default.
 // It caches the app shell at install (so the form opens offline) and
-// answers only same-origin GET requests, cache first: requests to the
+// answers only same-origin GET requests, cache first; a new version whose
+// WASM does not compile is refused at install, so a broken deploy never
+// replaces a working installed copy. It answers only same-origin GETs: requests to the
 // homeserver, the reCAPTCHA script or any other origin go straight to the
 // network under the page's own Content-Security-Policy, never through the
 // worker. go-app fills {{.Version}} and {{.ResourcesToCache}}.
@@ -13,7 +15,20 @@ const resourcesToCache = {{.ResourcesToCache}};
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
     const cache = await caches.open(cacheName);
-    await cache.addAll(resourcesToCache);
+    try {
+      await cache.addAll(resourcesToCache);
+      // A broken deploy must not brick installed copies: the new version
+      // is only installed if its WASM compiles. Otherwise the install
+      // fails and the previous version keeps serving.
+      const wasm = resourcesToCache.find((u) => u.endsWith("/web/app.wasm"));
+      if (wasm) {
+        const resp = await cache.match(wasm);
+        await WebAssembly.compile(await resp.arrayBuffer());
+      }
+    } catch (err) {
+      await caches.delete(cacheName);
+      throw err;
+    }
     await self.skipWaiting();
   })());
 });
