@@ -69,36 +69,46 @@ func (r *Register) fetchLoginToken(accessToken string) {
 	})
 }
 
-// clientLink returns the "Open in …" URL of a client for the new account.
+// clientLink returns the "Open in …" URL of a client for the new account:
+// the operator's template with {user_id} and {homeserver} filled in, and
+// {login_token} when the server gave one; without a token, the parameter
+// that would carry it is left out (a plain link).
 func (r *Register) clientLink(c config.Client) string {
 	uid := r.result.UserID
 	if c.URL == "" {
 		return "https://matrix.to/#/" + url.PathEscape(uid)
 	}
-	link := c.URL
-	if strings.Contains(link, "{login_token}") {
-		if r.loginToken == "" {
-			// No token (yet, or the server cannot): a plain link.
-			u, err := url.Parse(strings.ReplaceAll(link, "{login_token}", ""))
-			if err == nil {
-				q := u.Query()
-				for k, v := range q {
-					if len(v) == 1 && v[0] == "" {
-						q.Del(k)
-					}
-				}
-				u.RawQuery = q.Encode()
-				link = u.String()
-			}
-		}
-		link = strings.ReplaceAll(link, "{login_token}", url.QueryEscape(r.loginToken))
-	}
-	link = strings.ReplaceAll(link, "{user_id}", url.QueryEscape(uid))
+	link := strings.ReplaceAll(c.URL, "{user_id}", url.QueryEscape(uid))
 	link = strings.ReplaceAll(link, "{homeserver}", url.QueryEscape(r.hs.BaseURL))
+	if r.loginToken != "" {
+		link = strings.ReplaceAll(link, "{login_token}", url.QueryEscape(r.loginToken))
+	} else {
+		link = dropParam(link, "{login_token}")
+	}
 	if !matrix.IsWebURL(link) {
 		return ""
 	}
 	return link
+}
+
+// dropParam removes the name=placeholder parameter from a URL (in its
+// query or fragment), with its separator.
+func dropParam(link, placeholder string) string {
+	for {
+		i := strings.Index(link, placeholder)
+		if i < 0 {
+			return link
+		}
+		start := strings.LastIndexAny(link[:i], "?&#") + 1
+		end := i + len(placeholder)
+		switch {
+		case end < len(link) && link[end] == '&':
+			end++ // "name=x&rest": drop "name=x&"
+		case start > 0 && link[start-1] == '&':
+			start-- // "rest&name=x": drop "&name=x"
+		}
+		link = link[:start] + link[end:]
+	}
 }
 
 // renderClients draws the "Open in …" buttons of the welcome panel.

@@ -68,3 +68,17 @@ func FuzzPageQuery(f *testing.F) {
 		}
 	})
 }
+
+func TestDropParam(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://c.example/#/login?loginToken={login_token}&hs=x": "https://c.example/#/login?hs=x",
+		"https://c.example/?hs=x&loginToken={login_token}":        "https://c.example/?hs=x",
+		"https://c.example/?loginToken={login_token}":             "https://c.example/?",
+		"https://c.example/?a=1&t={login_token}&b=2":              "https://c.example/?a=1&b=2",
+		"https://c.example/":                                      "https://c.example/",
+	} {
+		if got := dropParam(in, "{login_token}"); got != want {
+			t.Errorf("dropParam(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

@@ -357,7 +357,7 @@ func (s *Server) finishRegistration(sess *uiaSession) reply {
 	if deviceID == "" {
 		deviceID = newDeviceID()
 	}
-	return jsonReply(loginResponse{UserID: userID, AccessToken: newToken(), DeviceID: deviceID})
+	return jsonReply(loginResponse{UserID: userID, AccessToken: s.issueAccess(userID), DeviceID: deviceID})
 }
 
 // registerGuest answers POST /register?kind=guest; every body field is

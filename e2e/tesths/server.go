@@ -65,6 +65,10 @@ type Config struct {
 	// GET /login then offers m.login.sso with oauth_aware_preferred;
 	// otherwise auth_metadata answers 404 M_UNRECOGNIZED.
 	AuthMetadata map[string]any
+	// LoginTokens serves POST /_matrix/client/v1/login/get_token, which
+	// turns an access token of a registered user into a one-time
+	// login_token (else 404 M_UNRECOGNIZED, as Dendrite v0.13.8).
+	LoginTokens bool
 	// WellKnown, when set, is served at GET /.well-known/matrix/client;
 	// otherwise that path answers 404.
 	WellKnown map[string]any
@@ -145,7 +149,9 @@ type Server struct {
 	threepidOrder  []string
 	users          map[string]*account // by localpart
 	userOrder      []string
-	bound          map[string]bool // "email:addr" or "msisdn:To" of created accounts
+	bound          map[string]bool   // "email:addr" or "msisdn:To" of created accounts
+	access         map[string]string // access token -> user ID
+	loginTokens    []string
 	emails         []Email
 	sms            []SMS
 	limits         map[string]*rateLimit
@@ -476,6 +482,8 @@ func (s *Server) route(r *http.Request, body []byte) reply {
 		byMethod = map[string]handler{"GET": s.handleLoginFlows, "POST": s.handleLogin}
 	case p == pathAuthMetadata && s.cfg.AuthMetadata != nil:
 		byMethod = map[string]handler{"GET": s.handleAuthMetadata}
+	case p == pathGetToken && s.cfg.LoginTokens:
+		byMethod = map[string]handler{"POST": s.handleGetToken}
 	case p == pathWellKnown && s.cfg.WellKnown != nil:
 		byMethod = map[string]handler{"GET": s.handleWellKnown}
 	case strings.HasPrefix(p, pathFallbackPre) && strings.HasSuffix(p, pathFallbackSuf) &&
@@ -581,4 +589,39 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
+}
+
+const pathGetToken = "/_matrix/client/v1/login/get_token"
+
+// issueAccess records a new access token of userID; s.mu must be held.
+func (s *Server) issueAccess(userID string) string {
+	tok := newToken()
+	if s.access == nil {
+		s.access = map[string]string{}
+	}
+	s.access[tok] = userID
+	return tok
+}
+
+// handleGetToken answers POST /_matrix/client/v1/login/get_token: a
+// one-time login_token for the user of the bearer token. See
+// https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv1loginget_token.
+func (s *Server) handleGetToken(r *http.Request, _ []byte) reply {
+	auth := r.Header.Get("Authorization")
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, known := s.access[tok]; !ok || !known {
+		return errReply(http.StatusUnauthorized, "M_UNKNOWN_TOKEN", "Unknown access token")
+	}
+	lt := "lt_" + strings.TrimPrefix(newToken(), "syt_")
+	s.loginTokens = append(s.loginTokens, lt)
+	return jsonReply(map[string]any{"login_token": lt, "expires_in_ms": 120000})
+}
+
+// LoginTokensIssued lists the login tokens get_token handed out.
+func (s *Server) LoginTokensIssued() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.loginTokens...)
 }
