@@ -24,7 +24,7 @@ func TestDendriteRecaptcha(t *testing.T) {
 	})
 	ctx, _ := startWidget(t, d.BaseURL, "-recaptcha-script", captcha.URL+"/recaptcha/api.js")
 	fill(t, ctx, "rosa", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "not a robot")
 	waitText(t, ctx, "#captcha-solve", "public-site-key")
 
@@ -59,7 +59,7 @@ func TestDendriteRecaptchaBlockedFallsBack(t *testing.T) {
 	dead := "http://127.0.0.1:" + itoa(FreePort(t)) + "/recaptcha/api.js"
 	ctx, _ := startWidget(t, d.BaseURL, "-recaptcha-script", dead)
 	fill(t, ctx, "sam", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#recaptcha-blocked", "could not load")
 	href := eval[string](t, ctx, `document.getElementById("fallback-link").href`)
 	if !strings.HasPrefix(href, d.BaseURL+"/_matrix/client/v3/auth/m.login.recaptcha/fallback/web?session=") {
@@ -115,12 +115,12 @@ func TestDendriteRateLimit(t *testing.T) {
 		}()
 	}
 	time.Sleep(300 * time.Millisecond)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "too many requests")
 	stop()
 	wg.Wait()
 	waitJS(t, ctx, `!document.getElementById("submit").disabled`, "the countdown to end")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after the wait")
 }
 

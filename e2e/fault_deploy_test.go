@@ -62,7 +62,7 @@ func TestFaultBrokenDeployDoesNotBrick(t *testing.T) {
 		t.Errorf("version after the broken deploy = %q, want v1 kept", v)
 	}
 	fill(t, ctx, "nora", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "a registration on the kept version")
 
 	t.Run("a good version deployed after it installs and is served next", func(t *testing.T) {

@@ -151,7 +151,7 @@ func TestFaultHomeserverRestartBetweenStages(t *testing.T) {
 	hs.URL = sw.URL()
 	ctx, s := startWidget(t, sw.URL())
 	fill(t, ctx, "sven", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "Accept the terms")
 	tickAllTerms(t, ctx)
 	waitText(t, ctx, "#stage-title", "registration token")
@@ -204,7 +204,7 @@ func TestFaultDendriteRestartDummyFlow(t *testing.T) {
 	})
 	ctx, s := startWidget(t, p.URL)
 	fill(t, ctx, "tove", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	select {
 	case <-reached:
 	case <-time.After(45 * time.Second):
@@ -224,7 +224,7 @@ func TestFaultDendriteRestartDummyFlow(t *testing.T) {
 	checkSafe(t, ctx, s)
 
 	d.Start()
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after Dendrite came back")
 	if got := eval[string](t, ctx, `document.getElementById("user-id").textContent`); got != "@tove:localhost" {
 		t.Errorf("user ID = %q", got)
@@ -270,7 +270,7 @@ func TestFaultRequestNeverAnswers(t *testing.T) {
 	hs.URL = sw.URL()
 	ctx, s := startWidget(t, sw.URL(), requestTimeoutArgs(t)...)
 	fill(t, ctx, "ulla", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#submit", "Try again")
 	if msg := alertText(t, ctx); !strings.Contains(msg, "Can't reach the homeserver") {
 		t.Errorf("alert after the timeout = %q", msg)
@@ -282,7 +282,7 @@ func TestFaultRequestNeverAnswers(t *testing.T) {
 	mu.Lock()
 	hang = false
 	mu.Unlock()
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 	if u := hs.Users(); len(u) != 1 {
 		t.Errorf("users = %q", u)
@@ -299,7 +299,7 @@ func TestFaultRateLimitRepeated(t *testing.T) {
 	ctx, s := startWidget(t, hs.URL)
 	fill(t, ctx, "vera", hostilePassword)
 	for i := 1; i <= 3; i++ {
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		waitRequestsTo(t, hs, "POST", "/_matrix/client/v3/register", i)
 		waitText(t, ctx, "#form-error", "too many requests")
 		waitText(t, ctx, "#submit", "Try again in")
@@ -308,7 +308,7 @@ func TestFaultRateLimitRepeated(t *testing.T) {
 		}
 		waitJS(t, ctx, `!document.getElementById("submit").disabled`, "the countdown to end")
 	}
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 	checkSafe(t, ctx, s)
 
@@ -348,7 +348,7 @@ func TestFaultExpiredSession(t *testing.T) {
 	ctx, s := startWidget(t, hs.URL)
 	logConsoleOnFailure(t, ctx)
 	fill(t, ctx, "wim", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "registration token")
 	first := hs.Sessions()
 	hs.ExpireSessions()

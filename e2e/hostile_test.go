@@ -128,7 +128,7 @@ const hostilePassword = "a good long password"
 func TestHostileTermsLinks(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{Flows: [][]string{{"m.login.terms"}}}, tesths.AttackTermsLinks)
 	fill(t, ctx, "hilda", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "Accept the terms")
 	checkSafe(t, ctx, s)
 
@@ -167,7 +167,7 @@ func TestHostileTermsLinks(t *testing.T) {
 func TestHostileSubmitURL(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{Flows: [][]string{{"m.login.msisdn"}}}, tesths.AttackSubmitURL)
 	fill(t, ctx, "ivo", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "phone number")
 	clearInput(t, ctx, "country")
 	do(t, ctx, chromedp.SendKeys(chromedp.ID("country"), "GB"), chromedp.SendKeys(chromedp.ID("phone"), "07700 900123"))
@@ -222,7 +222,7 @@ func waitRequestsTo(t *testing.T, hs *tesths.Server, method, path string, n int)
 func TestHostileHTMLError(t *testing.T) {
 	ctx, s, _ := hostileWidget(t, tesths.Config{}, tesths.AttackHTMLError)
 	fill(t, ctx, "jana", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "Registration is closed")
 	waitText(t, ctx, "#form-error", tesths.HostileHTML)
 	checkSafe(t, ctx, s)
@@ -235,7 +235,7 @@ func TestHostileHTMLError(t *testing.T) {
 func TestHostileHTMLStageError(t *testing.T) {
 	ctx, s, _ := hostileWidget(t, tesths.Config{Flows: [][]string{{"m.login.terms"}}, Params: termsParams}, tesths.AttackHTMLStageError)
 	fill(t, ctx, "kurt", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "Accept the terms")
 	do(t, ctx, chromedp.Evaluate[chromedp.Void](`document.querySelectorAll("#terms input[type=checkbox]").forEach(b => b.click())`))
 	waitJS(t, ctx, `!document.getElementById("terms-continue").disabled`, "Continue to be enabled")
@@ -249,7 +249,7 @@ func TestHostileHTMLStageError(t *testing.T) {
 func TestHostileHTMLUserID(t *testing.T) {
 	ctx, s, _ := hostileWidget(t, tesths.Config{}, tesths.AttackHTMLUserID)
 	fill(t, ctx, "lena", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 	// Let whatever the success panel starts (clients, redirects) run.
 	time.Sleep(2 * time.Second)
@@ -268,7 +268,7 @@ func TestHostileMalformedUIAA(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{}, shots...)
 	fill(t, ctx, "mona", hostilePassword)
 	for i, a := range shots {
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		waitRequestsTo(t, h.Server, "POST", "/_matrix/client/v3/register", i+1)
 		waitIdle(t, ctx, "submit")
 		waitText(t, ctx, "#form-error", "could not understand")
@@ -280,7 +280,7 @@ func TestHostileMalformedUIAA(t *testing.T) {
 		}
 		checkSafe(t, ctx, s)
 	}
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel once the server behaves")
 	if u := h.Users(); len(u) != 1 || u[0] != "@mona:localhost" {
 		t.Errorf("users = %q", u)
@@ -292,7 +292,7 @@ func TestHostileMalformedUIAA(t *testing.T) {
 func TestHostileManyFlows(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{Flows: [][]string{{"m.login.terms"}}, Params: termsParams}, tesths.AttackManyFlows)
 	fill(t, ctx, "nils", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "Accept the terms")
 	checkSafe(t, ctx, s)
 	if n := eval[int](t, ctx, `document.querySelectorAll("#stage button").length`); n > 100 {
@@ -315,7 +315,7 @@ func TestHostileManyFlows(t *testing.T) {
 func TestHostileFallbackOtherOrigin(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{Flows: [][]string{{"org.example.hostile"}}}, tesths.AttackFallbackOrigin)
 	fill(t, ctx, "olga", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("fallback-open") !== null`, "the fallback stage")
 	checkSafe(t, ctx, s)
 
@@ -346,7 +346,7 @@ func TestHostileFallbackOtherOrigin(t *testing.T) {
 func TestHostileRedirect(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{}, tesths.AttackRedirect)
 	fill(t, ctx, "pia", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "Can't reach the homeserver")
 	checkSafe(t, ctx, s)
 	if v := values(t, ctx); v != [3]string{"pia", hostilePassword, hostilePassword} {
@@ -362,7 +362,7 @@ func TestHostileRedirect(t *testing.T) {
 func TestHostileDroppedBody(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{}, tesths.AttackDropped)
 	fill(t, ctx, "quinn", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitRequestsTo(t, h.Server, "POST", "/_matrix/client/v3/register", 1)
 	waitAlert(t, ctx)
 	if msg := alertText(t, ctx); !strings.Contains(msg, "Can't reach the homeserver") && !strings.Contains(msg, "could not understand") {
@@ -381,7 +381,7 @@ func TestHostileNeverEndingBody(t *testing.T) {
 	h := tesths.StartHostile(t, tesths.Config{}, tesths.AttackNeverEnding)
 	ctx, s := startWidget(t, h.URL, requestTimeoutArgs(t)...)
 	fill(t, ctx, "rosa", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitRequestsTo(t, h.Server, "POST", "/_matrix/client/v3/register", 1)
 	time.Sleep(time.Second)
 	if !eval[bool](t, ctx, `document.getElementById("submit").getAttribute("aria-busy") === "true"`) {

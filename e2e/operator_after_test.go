@@ -64,7 +64,7 @@ func TestOperatorAfterSignup(t *testing.T) {
 		// The redirect follows the success panel after 1.5 s: wait for the
 		// welcome page only, which a slow poll cannot miss.
 		fill(t, ctx, "omar", operatorPassword)
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		opWaitAcrossLoads(t, ctx, `location.href === `+js(welcome.URL+"/welcome")+` && document.getElementById("welcome") !== null`,
 			"the operator's welcome page", 30*time.Second)
 		if welcomed.Load() == 0 {

@@ -136,7 +136,7 @@ func opOpen(t *testing.T, ctx context.Context, url string) {
 func opRegister(t *testing.T, ctx context.Context, username string) {
 	t.Helper()
 	fill(t, ctx, username, operatorPassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 }
 

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/chromedp/chromedp"
-
 	"signup/e2e/tesths"
 )
 
@@ -27,7 +25,7 @@ func TestOperatorLoginTokenHandOff(t *testing.T) {
 					"url": "https://client.example.test/#/login?loginToken={login_token}&hs={homeserver}"}]}}`)
 			ctx, _ := startWidget(t, hs.URL, "-config", cfg)
 			fill(t, ctx, "lena", "a good long password")
-			do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+			do(t, ctx, clickStable("submit"))
 			waitJS(t, ctx, `document.getElementById("client-web") !== null`, "the Open in Web button")
 			if offered {
 				waitJS(t, ctx, `document.getElementById("client-web").href.includes("loginToken=lt_")`, "the login token in the link")

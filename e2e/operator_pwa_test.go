@@ -99,7 +99,7 @@ func TestOperatorPWAOffline(t *testing.T) {
 			t.Error("navigator.onLine is still true")
 		}
 		fill(t, ctx, "quinn", operatorPassword)
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		waitText(t, ctx, "#form-error", en["offline"])
 		if v := values(t, ctx); v != [3]string{"quinn", operatorPassword, operatorPassword} {
 			t.Errorf("form values after the error = %q", v)

@@ -93,7 +93,7 @@ func TestOperatorStaticExport(t *testing.T) {
 		}
 		fill(t, ctx, "sven", operatorPassword)
 		waitText(t, ctx, "#username-hint", "@sven:localhost")
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](`document.getElementById("success") !== null`,
 			chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(45*time.Second))); err != nil {
 			t.Fatalf("no success panel: %v\npage text: %s\nconsole errors: %q\nend of the Dendrite log:\n%s",

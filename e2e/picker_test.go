@@ -43,7 +43,7 @@ func TestHomeserverPicker(t *testing.T) {
 		waitText(t, ctx, "#server", "beta.test")
 		fill(t, ctx, "bob", "a good long password")
 		waitText(t, ctx, "#username-hint", "@bob:beta.test")
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 		if u := b.Users(); len(u) != 1 || u[0] != "@bob:beta.test" {
 			t.Errorf("beta users = %q", u)
@@ -64,7 +64,7 @@ func TestHomeserverPicker(t *testing.T) {
 			t.Error("a preview with a guessed server name")
 		}
 		fill(t, ctx, "carol", "a good long password")
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 		if u := c.Users(); len(u) != 1 {
 			t.Errorf("gamma users = %q", u)

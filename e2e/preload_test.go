@@ -71,7 +71,7 @@ func TestWidgetUsableBeforeWASM(t *testing.T) {
 	})
 
 	fill(t, ctx, "frank", "typed before the app")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "Still loading")
 	if ready := eval[string](t, ctx, `document.getElementById("signup").dataset.ready`); ready != "false" {
 		t.Fatalf("the app took over while its WASM was held")

@@ -233,7 +233,7 @@ func TestSecurityNoSecretsAfterEmailFlow(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(s.URL+"/"))
 	waitReady(t, ctx)
 	fill(t, ctx, "xenia", password)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "Verify your email")
 	do(t, ctx, chromedp.SendKeys(chromedp.ID("email"), "xenia@example.org"), chromedp.Click(chromedp.ID("email-send")))
 	waitText(t, ctx, "#email-sent", "xenia@example.org")
@@ -272,7 +272,7 @@ func TestSecurityNoSecretsAfterDendriteDummyFlow(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(s.URL+"/"))
 	waitReady(t, ctx)
 	fill(t, ctx, "yusuf", password)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 	tokens := capt.Tokens()
 	if len(tokens) == 0 {
@@ -344,7 +344,7 @@ func TestSecurityNoRedirectFromPageURL(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(s.URL+"/?"+evilQuery(evil.URL)))
 	waitReady(t, ctx)
 	fill(t, ctx, "zara", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 	// An operator redirect leaves after 1.5 s: wait longer than that.
 	time.Sleep(4 * time.Second)
@@ -384,7 +384,7 @@ func TestSecurityOperatorRedirectWins(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(s.URL+"/?"+evilQuery(evil.URL)))
 	waitReady(t, ctx)
 	fill(t, ctx, "zeno", hostilePassword)
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	deadline := time.Now().Add(30 * time.Second)
 	for len(operator.Hits()) == 0 && time.Now().Before(deadline) {
 		time.Sleep(50 * time.Millisecond)

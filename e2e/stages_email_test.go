@@ -24,7 +24,7 @@ func emailServer(t *testing.T) *tesths.Server {
 func reachEmail(t *testing.T, ctx context.Context, user string) {
 	t.Helper()
 	fill(t, ctx, user, "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#stage-title", "Verify your email")
 }
 

@@ -70,10 +70,10 @@ func TestWidgetUsernameRefusedByServer(t *testing.T) {
 	})
 	ctx, _ := startWidget(t, p.URL)
 	fill(t, ctx, "irc_bot", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#username-error", "reserved on this server")
 	clearInput(t, ctx, "username")
-	do(t, ctx, chromedp.SendKeys(chromedp.ID("username"), "weird"), chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, chromedp.SendKeys(chromedp.ID("username"), "weird"), clickStable("submit"))
 	waitText(t, ctx, "#username-error", "does not accept this username")
 	waitText(t, ctx, "#username-error", "<b>bad</b> name")
 	if n := eval[int](t, ctx, `document.querySelectorAll("#username-error b").length`); n != 0 {

@@ -26,7 +26,7 @@ func TestStagesTermsTokenEmailDummy(t *testing.T) {
 	do(t, ctx, chromedp.Navigate(s.URL+"/?token=letmein-2026"))
 	waitReady(t, ctx)
 	fill(t, ctx, "uma", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 
 	t.Run("terms: one box per policy, in English, Continue only when all are ticked", func(t *testing.T) {
 		waitText(t, ctx, "#stage-title", "Accept the terms")

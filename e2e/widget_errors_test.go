@@ -23,7 +23,7 @@ func TestWidgetRateLimitCountdown(t *testing.T) {
 	})
 	ctx, _ := startWidget(t, p.URL)
 	fill(t, ctx, "heidi", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	limitedAt := time.Now()
 	waitText(t, ctx, "#form-error", "too many requests")
 	waitText(t, ctx, "#submit", "Try again in")
@@ -41,7 +41,7 @@ func TestWidgetRateLimitCountdown(t *testing.T) {
 	if n := len(p.Requests("POST", "/_matrix/client/v3/register")); n != 1 {
 		t.Fatalf("register requests during the countdown = %d, want 1", n)
 	}
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 }
 
@@ -59,7 +59,7 @@ func TestWidgetNonJSONAnswer(t *testing.T) {
 	})
 	ctx, _ := startWidget(t, p.URL)
 	fill(t, ctx, "ivan", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "could not understand")
 	if v := values(t, ctx); v != [3]string{"ivan", "a good long password", "a good long password"} {
 		t.Errorf("form values = %q", v)
@@ -80,7 +80,7 @@ func TestWidgetFallbackForUnknownStage(t *testing.T) {
 	})
 	ctx, _ := startWidget(t, p.URL)
 	fill(t, ctx, "judy", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("fallback-link") !== null`, "the fallback link")
 	href := eval[string](t, ctx, `document.getElementById("fallback-link").href`)
 	want := p.URL + "/_matrix/client/v3/auth/org.example.custom/fallback/web?session=S3ss%2Fon+1"
@@ -99,7 +99,7 @@ func TestWidgetRegistrationClosed(t *testing.T) {
 	d := StartDendrite(t, DendriteOptions{RegistrationDisabled: true})
 	ctx, _ := startWidget(t, d.BaseURL)
 	fill(t, ctx, "mallory", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "Registration is closed on this server")
 	if v := values(t, ctx); v[0] != "mallory" {
 		t.Errorf("username after the error = %q", v[0])
@@ -111,7 +111,7 @@ func TestWidgetWeakPassword(t *testing.T) {
 	d := StartDendrite(t, DendriteOptions{})
 	ctx, _ := startWidget(t, d.BaseURL)
 	fill(t, ctx, "oscar", "short")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#password-error", "too weak")
 	if f := eval[string](t, ctx, `document.activeElement.id`); f != "password" {
 		t.Errorf("focus after the error = %q, want password", f)

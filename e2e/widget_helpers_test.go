@@ -126,3 +126,17 @@ func waitRequests(t *testing.T, p *Proxy, method, suffix string, n int) []Record
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// clickStable clicks the element with this ID once its position has not
+// moved for a polling interval: a status line appearing under a field
+// (availability, strength) moves the buttons below it, and a click
+// computed before the move lands elsewhere.
+func clickStable(id string) chromedp.Action[chromedp.Void] {
+	stable := `(() => { const e = document.getElementById(` + js(id) + `); if (!e) return false;
+		const r = e.getBoundingClientRect(), k = r.top + "," + r.left + "," + r.width;
+		const prev = e.__signupRect; e.__signupRect = k; return prev === k; })()`
+	return chromedp.Steps(
+		chromedp.Poll[chromedp.Void](stable, chromedp.WithPollingInterval(120*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Click(chromedp.ID(id)),
+	)
+}

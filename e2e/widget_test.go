@@ -26,7 +26,7 @@ func TestWidgetRegistersOnDendrite(t *testing.T) {
 			t.Errorf("availability requests = %d, want 1 (debounced)", n)
 		}
 	})
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 
 	t.Run("the success panel shows the returned user ID as a status", func(t *testing.T) {
@@ -94,7 +94,7 @@ func TestWidgetTakenUsername(t *testing.T) {
 		d.Register(t, "carol", "some password 123")
 		do(t, ctx, chromedp.SendKeys(chromedp.ID("username"), "carol"))
 		waitText(t, ctx, "#username-status", "carol is available")
-		do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+		do(t, ctx, clickStable("submit"))
 		waitText(t, ctx, "#username-error", "already taken")
 		if v := values(t, ctx); v != [3]string{"carol", "another password 456", "another password 456"} {
 			t.Errorf("form values after the error = %q", v)
@@ -111,7 +111,7 @@ func TestWidgetHomeserverDown(t *testing.T) {
 	d.Stop()
 
 	fill(t, ctx, "dave", "a good long password")
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "Can't reach the homeserver")
 	if v := values(t, ctx); v != [3]string{"dave", "a good long password", "a good long password"} {
 		t.Errorf("form values after the error = %q", v)
@@ -122,7 +122,7 @@ func TestWidgetHomeserverDown(t *testing.T) {
 	waitText(t, ctx, "#submit", "Try again")
 
 	d.Start()
-	do(t, ctx, chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after the retry")
 	if got := eval[string](t, ctx, `document.getElementById("user-id").textContent`); got != "@dave:localhost" {
 		t.Errorf("user ID = %q", got)
@@ -144,7 +144,7 @@ func TestWidgetDoubleClickSendsOneRegistration(t *testing.T) {
 	})
 	ctx, _ := startWidget(t, p.URL)
 	fill(t, ctx, "erin", "a good long password")
-	do(t, ctx, chromedp.DoubleClick(chromedp.ID("submit")), chromedp.Click(chromedp.ID("submit")))
+	do(t, ctx, chromedp.DoubleClick(chromedp.ID("submit")), clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 	var initial int
 	for _, r := range p.Requests("POST", "/_matrix/client/v3/register") {
