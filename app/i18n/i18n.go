@@ -37,6 +37,8 @@ var (
 	loadErr  error
 )
 
+// load lists the catalogues; each is parsed on first use (parse), so
+// the app's start pays for the languages it shows only.
 func load() {
 	catalogs = map[string]*Catalog{}
 	entries, err := files.ReadDir("locales")
@@ -46,21 +48,32 @@ func load() {
 	}
 	for _, e := range entries {
 		lang := strings.TrimSuffix(e.Name(), ".json")
-		b, err := files.ReadFile("locales/" + e.Name())
-		if err != nil {
-			loadErr = err
-			return
-		}
 		c := &Catalog{Lang: lang, Dir: "ltr"}
 		if rtl[lang] {
 			c.Dir = "rtl"
 		}
-		if err := json.Unmarshal(b, &c.Messages); err != nil {
-			loadErr = fmt.Errorf("locales/%s: %w", e.Name(), err)
-			return
-		}
 		catalogs[lang] = c
 	}
+}
+
+var parseMu sync.Mutex
+
+// parse reads c's messages from its file, once.
+func (c *Catalog) parse() *Catalog {
+	parseMu.Lock()
+	defer parseMu.Unlock()
+	if c.Messages != nil {
+		return c
+	}
+	c.Messages = map[string]string{}
+	b, err := files.ReadFile("locales/" + c.Lang + ".json")
+	if err == nil {
+		err = json.Unmarshal(b, &c.Messages)
+	}
+	if err != nil {
+		loadErr = fmt.Errorf("locales/%s.json: %w", c.Lang, err)
+	}
+	return c
 }
 
 // English is the reference catalogue: every key exists there.
@@ -82,7 +95,10 @@ func Languages() []string {
 func Lookup(tag string) (*Catalog, bool) {
 	loadOnce.Do(load)
 	c, ok := catalogs[Primary(tag)]
-	return c, ok
+	if !ok {
+		return nil, false
+	}
+	return c.parse(), true
 }
 
 // Primary returns the lower-case primary subtag of a language tag.
