@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"sync"
@@ -124,7 +125,13 @@ type pageResponse struct {
 	finished  bool
 }
 
-func (c *chromium) newTab(p *profile) (*tab, error) {
+func (c *chromium) newTab(p *profile) (*tab, error) { return c.newTabTracking(p, false) }
+
+// newTabTracking opens a tab; with track, the instrumentation also records
+// every DOM change, keystroke and the frames after them from the start.
+func (c *chromium) newTabTracking(p *profile, track bool) (*tab, error) {
+	began := time.Now()
+	defer func() { fmt.Fprintf(debugLog, "new tab: %v\n", time.Since(began).Round(time.Millisecond)) }()
 	ctx, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
 	t := &tab{ctx: ctx, cancel: cancel, resp: map[network.RequestID]*pageResponse{}}
 	if err := startTarget(ctx); err != nil {
@@ -135,7 +142,11 @@ func (c *chromium) newTab(p *profile) (*tab, error) {
 		cancel()
 		return nil, err
 	}
-	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: instrumentJS}); err != nil {
+	src := instrumentJS
+	if track {
+		src = "window.__benchTrack = true;\n" + src
+	}
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: src}); err != nil {
 		cancel()
 		return nil, err
 	}
@@ -148,7 +159,14 @@ func (c *chromium) newTab(p *profile) (*tab, error) {
 	return t, nil
 }
 
-func (t *tab) close() { t.cancel() }
+func (t *tab) close() {
+	began := time.Now()
+	t.cancel()
+	fmt.Fprintf(debugLog, "close tab: %v\n", time.Since(began).Round(time.Millisecond))
+}
+
+// debugLog receives the timings of the browser steps (.out/bench.log).
+var debugLog io.Writer = io.Discard
 
 // emulate applies the profile's network conditions (to every request of
 // the tab, with Network.emulateNetworkConditionsByRule, or the older
@@ -245,6 +263,27 @@ func waitJS(ctx context.Context, expr string, timeout time.Duration) error {
 	}
 }
 
+// waitJSPromise polls every 50 ms an expression whose value is a promise
+// of a boolean, until it is true.
+func waitJSPromise(ctx context.Context, expr string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		ok, err := chromedp.Run(cctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
+		cancel()
+		if err == nil && ok {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			if err == nil {
+				err = errors.New("timed out")
+			}
+			return fmt.Errorf("waiting for %s: %w", expr, err)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 // navigate starts a navigation without waiting for the load event.
 func (t *tab) navigate(url string) error {
 	ctx, cancel := context.WithTimeout(t.ctx, 60*time.Second)
@@ -261,20 +300,34 @@ func (t *tab) navigate(url string) error {
 type visit struct {
 	fcp, ready, usable float64
 	heap               float64 // JS heap used after a full GC, bytes
+	wasmMem            float64 // the WASM linear memory (Go's heap, stacks, data), bytes
+	timeline           string  // the page's resources: "/app.css 12→30"
 	wire               float64 // bytes the server sent (proxy), all responses
 	requests           []string
 	pageResponses      int // responses the page saw (CDP)
 	pageFromSW         int
 	pageEncoded        float64 // encodedDataLength sum of the page's responses (CDP)
-	swControlled       bool
+	swActive           bool    // the service worker was activated after the visit
 }
 
-// load navigates to url and waits until the app is ready; with settle it
-// then waits for the service worker to control the page and the network
-// to go quiet (so the service worker's install fetches are counted), and
-// measures the JS heap.
-func (t *tab) load(s *server, url string, settle bool, timeout time.Duration) (visit, error) {
+// settle says what a load waits for once the app is ready.
+type settle int
+
+const (
+	settleNone  settle = iota // nothing
+	settleQuiet               // the network quiet for 500 ms; then the JS heap is measured
+	settleSW                  // the service worker controlling the page, then as settleQuiet
+)
+
+// load navigates to url and waits until the app is ready, then as settle
+// says: waiting for the service worker and the network to go quiet counts
+// the service worker's install fetches.
+func (t *tab) load(s *server, url string, st settle, timeout time.Duration) (visit, error) {
 	var v visit
+	began := time.Now()
+	defer func() {
+		fmt.Fprintf(debugLog, "load %s (settle %d): %v (ready at %.0f ms)\n", url, st, time.Since(began).Round(time.Millisecond), v.ready)
+	}()
 	t.pageNet(true)
 	m := s.proxy.mark()
 	if err := t.navigate(url); err != nil {
@@ -283,11 +336,14 @@ func (t *tab) load(s *server, url string, settle bool, timeout time.Duration) (v
 	if err := waitJS(t.ctx, `window.__bench && __bench.ready !== null && __bench.usable !== null && __bench.fcp !== null`, timeout); err != nil {
 		return v, err
 	}
-	if settle {
-		// The service worker installs after the load; a page it controls
-		// is the sign it is done. Then the network must stay quiet.
-		ok := waitJS(t.ctx, `navigator.serviceWorker && navigator.serviceWorker.controller !== null`, 30*time.Second) == nil
-		v.swControlled = ok
+	if st == settleSW {
+		// The service worker installs after the load (the widget's also
+		// compiles app.wasm then); it is done when its registration has
+		// an activated worker. (It need not control this first page: the
+		// widget's claims only when it replaces an older version.)
+		v.swActive = waitJSPromise(t.ctx, `navigator.serviceWorker.getRegistration().then(r => !!r && !!r.active && r.active.state === "activated")`, 60*time.Second) == nil
+	}
+	if st >= settleQuiet {
 		s.proxy.quiet(500*time.Millisecond, 30*time.Second)
 		if _, err := chromedp.Call(t.ctx, heapprofiler.CollectGarbage, cdp.Empty{}); err != nil {
 			return v, err
@@ -297,12 +353,20 @@ func (t *tab) load(s *server, url string, settle bool, timeout time.Duration) (v
 			return v, err
 		}
 		v.heap = h.UsedSize
+		if n, err := evalJS[float64](t.ctx, `__bench.memBytes() || 0`); err == nil && n > 0 {
+			v.wasmMem = n
+		} else {
+			v.wasmMem = nan
+		}
 	}
 	times, err := evalJS[[3]float64](t.ctx, `[__bench.fcp, __bench.ready, __bench.usable]`)
 	if err != nil {
 		return v, err
 	}
 	v.fcp, v.ready, v.usable = times[0], times[1], times[2]
+	if tl, err := evalJS[string](t.ctx, `[...performance.getEntriesByType("navigation"), ...__bench.res].map(e => new URL(e.name || e.url).pathname + " " + Math.round(e.startTime ?? e.start) + "→" + Math.round(e.responseEnd ?? e.end)).join(", ")`); err == nil {
+		v.timeline = tl
+	}
 	wire, reqs := s.proxy.since(m)
 	v.wire, v.requests = float64(wire), reqs
 	v.pageResponses, v.pageFromSW, v.pageEncoded = t.pageNet(false)

@@ -1,9 +1,13 @@
 package main
 
 import (
+	"bytes"
+	"compress/gzip"
+
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/andybalholm/brotli"
 	"io"
 	"os"
 	"os/exec"
@@ -127,13 +131,19 @@ func (w *workspace) compress(path string) (sizes, error) {
 	return sizes{raw: fileSize(path), gz: fileSize(path + ".gz"), br: fileSize(path + ".br")}, nil
 }
 
-// wasmOpt runs Debian's binaryen wasm-opt -all -Oz on in, to out, unless
-// out is there for these input bytes.
-func (w *workspace) wasmOpt(in, out string) error {
+// wasmOptFeatures are the WASM features Go's output uses, for wasm-opt
+// runs that enable only those: binaryen 108 refuses Go's sign-extension
+// instructions without them.
+var wasmOptFeatures = []string{"--enable-sign-ext", "--enable-nontrapping-float-to-int", "--enable-bulk-memory", "--enable-mutable-globals"}
+
+// wasmOpt runs Debian's binaryen wasm-opt with args on in, to out, unless
+// out is there for these input bytes and args.
+func (w *workspace) wasmOpt(in, out string, args ...string) error {
 	sum, err := fileHash(in)
 	if err != nil {
 		return err
 	}
+	sum += " " + strings.Join(args, " ")
 	stamp := out + ".input.sha256"
 	if old, err := os.ReadFile(stamp); err == nil && string(old) == sum && fileSize(out) > 0 {
 		return nil
@@ -141,10 +151,54 @@ func (w *workspace) wasmOpt(in, out string) error {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return err
 	}
-	if err := w.run(w.root, nil, "wasm-opt", "-all", "-Oz", in, "-o", out); err != nil {
+	if err := w.run(w.root, nil, "wasm-opt", append(args, in, "-o", out)...); err != nil {
 		return err
 	}
 	return os.WriteFile(stamp, []byte(sum), 0o644)
+}
+
+func copyFile(src, dst string, mode os.FileMode) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	os.Remove(dst) // a running copy can't be overwritten in place
+	return os.WriteFile(dst, b, mode)
+}
+
+// precompressedMatch reports whether path.br and path.gz decode to the
+// bytes of path.
+func precompressedMatch(path string) (bool, error) {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range []struct {
+		ext string
+		dec func(io.Reader) (io.Reader, error)
+	}{
+		{".br", func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
+		{".gz", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
+	} {
+		f, err := os.Open(path + c.ext)
+		if err != nil {
+			return false, err
+		}
+		r, err := c.dec(f)
+		if err != nil {
+			f.Close()
+			return false, err
+		}
+		got, err := io.ReadAll(r)
+		f.Close()
+		if err != nil || !bytes.Equal(got, raw) {
+			return false, err
+		}
+	}
+	return true, nil
 }
 
 // copyDir copies the regular files of src into dst (not recursive).
@@ -173,10 +227,20 @@ func copyDir(src, dst string, skip func(name string) bool) error {
 
 // builds are the outputs of the build phase.
 type builds struct {
-	widget, floor, linked, noflags, opt sizes
+	widget, floor, linked, noflags sizes
+	// opt is wasm-opt -Oz with Go's features enabled; optAll is
+	// wasm-opt -all -Oz (all features on).
+	opt, optAll sizes
+	// optAllWasm is the -all output, served beside the other as
+	// /web/app-all.wasm so the browser can try to compile it.
+	optAllWasm string
 	// webOpt is a copy of web/ with the wasm-opt'ed app.wasm, for a
 	// second widget server.
-	webOpt, floorWeb        string
+	webOpt, floorWeb string
+	// widgetWeb and signup are the snapshot of web/ and bin/signup the
+	// benchmark serves, taken at the start: others may rebuild web/
+	// while it runs.
+	widgetWeb, signup       string
 	floorServer             string
 	optSeconds, buildFloorS float64
 	flags                   []string
@@ -192,18 +256,23 @@ func (w *workspace) build() (*builds, error) {
 		webOpt:      filepath.Join(w.out, "wasmopt", "web"),
 		flags:       w.flags,
 	}
-	web := filepath.Join(w.root, "web")
-	wasm := filepath.Join(web, "app.wasm")
-	for _, f := range []string{wasm, wasm + ".br", wasm + ".gz", filepath.Join(w.root, "bin", "signup")} {
-		if fileSize(f) <= 0 {
+	for _, f := range []string{"web/app.wasm", "bin/signup"} {
+		if fileSize(filepath.Join(w.root, f)) <= 0 {
 			return nil, fmt.Errorf("%s is missing: run make build (make bench does)", f)
 		}
 	}
-	if st, br := fileSize(wasm), fileSize(wasm+".br"); st <= 0 || br <= 0 {
-		return nil, fmt.Errorf("web/app.wasm or its .br is missing")
+	// Snapshot web/ and bin/signup.
+	web := filepath.Join(w.out, "widget", "web")
+	b.widgetWeb, b.signup = web, filepath.Join(w.out, "bin", "signup")
+	os.RemoveAll(web)
+	if err := copyDir(filepath.Join(w.root, "web"), web, func(string) bool { return false }); err != nil {
+		return nil, err
 	}
-	b.widget = sizes{raw: fileSize(wasm), gz: fileSize(wasm + ".gz"), br: fileSize(wasm + ".br")}
-
+	if err := copyFile(filepath.Join(w.root, "bin", "signup"), b.signup, 0o755); err != nil {
+		return nil, err
+	}
+	wasm := filepath.Join(web, "app.wasm")
+	copyDir(filepath.Join(w.root, "web"), web, func(n string) bool { return !strings.HasPrefix(n, "app.wasm.") }) // .br/.gz last: never older than app.wasm
 	step := func(what string, f func() error) error {
 		t := time.Now()
 		fmt.Fprintf(os.Stderr, "bench: %s…\n", what)
@@ -216,6 +285,21 @@ func (w *workspace) build() (*builds, error) {
 	}); err != nil {
 		return nil, err
 	}
+	// The .br and .gz must hold these very app.wasm bytes (a build in
+	// progress elsewhere can leave them stale): check, else recompress.
+	if err := step("checking web/app.wasm.br and .gz", func() error {
+		ok, err := precompressedMatch(wasm)
+		if err != nil || !ok {
+			fmt.Fprintf(os.Stderr, "bench: web/app.wasm.br or .gz do not match app.wasm (%v): compressing again\n", err)
+			os.Remove(wasm + ".sha256")
+			_, err = w.compress(wasm)
+			return err
+		}
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	b.widget = sizes{raw: fileSize(wasm), gz: fileSize(wasm + ".gz"), br: fileSize(wasm + ".br")}
 	floorWasm := filepath.Join(b.floorWeb, "app.wasm")
 	if err := step("building the floor app (WASM, "+strings.Join(w.flags, " ")+")", func() error {
 		t := time.Now()
@@ -242,12 +326,27 @@ func (w *workspace) build() (*builds, error) {
 	}); err != nil {
 		return nil, err
 	}
-	if err := copyDir(web, b.webOpt, func(n string) bool { return strings.HasPrefix(n, "app.wasm") }); err != nil {
+	if err := copyDir(web, b.webOpt, func(n string) bool { return strings.HasPrefix(n, "app.wasm") || strings.HasPrefix(n, "app-all.wasm") }); err != nil {
 		return nil, err
 	}
 	optWasm := filepath.Join(b.webOpt, "app.wasm")
 
-	// Compression and wasm-opt, two jobs at a time.
+	// wasm-opt (which uses every core) one run at a time, then the
+	// compressions, two at a time (each is single-threaded).
+	if err := step("wasm-opt -Oz (Go's features) on the widget", func() error {
+		t := time.Now()
+		err := w.wasmOpt(wasm, optWasm, append(wasmOptFeatures, "-Oz")...)
+		b.optSeconds = time.Since(t).Seconds()
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	optAll := filepath.Join(w.out, "wasmopt-all", "app.wasm")
+	if err := step("wasm-opt -all -Oz on the widget", func() error {
+		return w.wasmOpt(wasm, optAll, "-all", "-Oz")
+	}); err != nil {
+		return nil, err
+	}
 	var (
 		wg   sync.WaitGroup
 		sem  = make(chan struct{}, 2)
@@ -268,15 +367,14 @@ func (w *workspace) build() (*builds, error) {
 		}()
 	}
 	job("compressing the floor app", func() (err error) { b.floor, err = w.compress(floorWasm); return })
-	job("wasm-opt -all -Oz on the widget, then compressing it", func() (err error) {
-		t := time.Now()
-		if err = w.wasmOpt(wasm, optWasm); err != nil {
-			return err
-		}
-		b.optSeconds = time.Since(t).Seconds()
-		b.opt, err = w.compress(optWasm)
-		return
-	})
+	job("compressing the widget after wasm-opt", func() (err error) { b.opt, err = w.compress(optWasm); return })
+	// The -all output is only tried in the browser (which refuses it with
+	// binaryen 108 and Chromium 156), so it is not compressed.
+	b.optAll = sizes{raw: fileSize(optAll), gz: -1, br: -1}
+	b.optAllWasm = filepath.Join(b.webOpt, "app-all.wasm")
+	if err := copyFile(optAll, b.optAllWasm, 0o644); err != nil {
+		return nil, err
+	}
 	job("compressing the linked floor app", func() (err error) { b.linked, err = w.compress(linked); return })
 	job("compressing the widget built without flags", func() (err error) { b.noflags, err = w.compress(noflags); return })
 	wg.Wait()

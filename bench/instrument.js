@@ -9,14 +9,18 @@
 //   usable    the first animation frame, after the first contentful paint,
 //             in which #username is on screen and hit-testable (not under
 //             go-app's loading overlay): the user can click and type
+//   mem       the WASM instance's memory (WebAssembly.instantiate* are
+//             wrapped to keep it): memBytes() is its size
 //   res       resource timing entries (url, start, responseEnd)
-//   frames    once `track` is set: for each burst of DOM changes, the time
-//             of the change and of the next requestAnimationFrame callback
-//             (the frame that paints it), with a short signature of the
+//   keys      once `track` is set: the time of each keydown
+//   muts      once `track` is set (window.__benchTrack before this script): the time of each DOM change (each
+//             MutationObserver callback, so once per task that changed it)
+//   frames    the requestAnimationFrame callbacks after those changes (the
+//             frames that paint them), with a short signature of the
 //             screen then
 (() => {
   if (window.__bench) return;
-  const B = (window.__bench = { fcp: null, fp: null, ready: null, usable: null, track: false, res: [], frames: [] });
+  const B = (window.__bench = { fcp: null, fp: null, ready: null, usable: null, track: !!window.__benchTrack, res: [], muts: [], frames: [], keys: [] });
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -31,6 +35,20 @@
     }).observe({ type: "resource", buffered: true });
   } catch (e) {}
 
+  // Keep the WASM instance's memory, to read its size after the load.
+  for (const name of ["instantiateStreaming", "instantiate"]) {
+    const orig = WebAssembly[name];
+    if (!orig) continue;
+    WebAssembly[name] = async function (...args) {
+      const r = await orig.apply(this, args);
+      try {
+        B.mem = (r.instance || r).exports.mem || null;
+      } catch (e) {}
+      return r;
+    };
+  }
+  B.memBytes = () => (B.mem && B.mem.buffer ? B.mem.buffer.byteLength : null);
+
   const isReady = () => {
     const m = document.getElementById("signup");
     return !!m && m.getAttribute("data-ready") === "true";
@@ -44,26 +62,30 @@
     const t = text("stage-title");
     const parts = [t || "form"];
     if (document.getElementById("email-sent")) parts.push("email sent");
-    const s = text("username-status");
-    if (!t && s) parts.push("username: " + s);
     return parts.join(" / ");
   };
-  let pending = null;
+  let framePending = false;
   new MutationObserver(() => {
     const t = performance.now();
     if (B.ready === null && isReady()) B.ready = t;
-    if (!B.track || pending) return;
-    pending = { mut: t };
+    if (!B.track || B.muts.length > 20000) return;
+    B.muts.push(t);
+    if (framePending) return;
+    framePending = true;
     requestAnimationFrame(() => {
-      pending.frame = performance.now();
-      pending.sig = sig();
-      B.frames.push(pending);
-      pending = null;
+      framePending = false;
+      B.frames.push({ t: performance.now(), sig: sig() });
     });
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 
+  document.addEventListener("keydown", () => { if (B.track) B.keys.push(performance.now()); }, true);
+
   const tick = () => {
     if (B.usable !== null) return;
+    if (B.fcp === null) {
+      const p = performance.getEntriesByName("first-contentful-paint");
+      if (p.length) B.fcp = p[0].startTime;
+    }
     const u = document.getElementById("username");
     if (u && B.fcp !== null) {
       const r = u.getBoundingClientRect();

@@ -54,7 +54,7 @@ func machineInfo(chromium, root string) string {
 	fmt.Fprintf(&b, "- Widget: go-app %s, brotli %s (go.mod); floor app: go-app %s\n",
 		modVersion(filepath.Join(root, "go.mod"), "github.com/maxence-charriere/go-app/v10"),
 		modVersion(filepath.Join(root, "go.mod"), "github.com/andybalholm/brotli"),
-		depVersion("github.com/maxence-charriere/go-app/v10"))
+		modVersion("go.mod", "github.com/maxence-charriere/go-app/v10"))
 	fmt.Fprintf(&b, "- Harness: chromedp %s, cdproto %s; wasm-opt (binaryen) %s\n",
 		depVersion("github.com/chromedp/chromedp"), depVersion("github.com/chromedp/cdproto"), wasmOptVersion())
 	if rev, err := execOutput("git", "-C", root, "rev-parse", "--short", "HEAD"); err == nil {
@@ -95,4 +95,17 @@ func depVersion(path string) string {
 		}
 	}
 	return "?"
+}
+
+// loadAvg is the first three fields of /proc/loadavg.
+func loadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) < 3 {
+		return "?"
+	}
+	return strings.Join(f[:3], " ")
 }

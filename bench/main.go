@@ -21,6 +21,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -35,14 +36,26 @@ func main() {
 	out := flag.String("out", "results.md", "the Markdown report to write")
 	exe := flag.String("chromium", envOr("CHROMIUM_PATH", "/usr/bin/chromium"), "the browser")
 	flags := flag.String("build-flags", `-trimpath -ldflags=-s\ -w`, "the widget's WASM build flags (the Makefile's GOFLAGS_BUILD), used for the floor app too")
+	only := flag.String("only", "", "measure only these parts, comma-separated: loopback,mobile,registration,load (default all; for working on the benchmark)")
 	flag.Parse()
 	t0 := time.Now()
+	parts = map[string]bool{}
+	for _, p := range strings.Split(*only, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			parts[p] = true
+		}
+	}
 	if err := run(*runs, *variantRuns, *regRuns, *out, *exe, *flags); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 	fmt.Fprintf(os.Stderr, "bench: done in %v\n", time.Since(t0).Round(time.Second))
 }
+
+// parts are the parts of -only; empty means all.
+var parts map[string]bool
+
+func want(part string) bool { return len(parts) == 0 || parts[part] }
 
 func envOr(k, def string) string {
 	if v := os.Getenv(k); v != "" {
@@ -75,7 +88,9 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	}
 	defer logf.Close()
 	ws.log = logf
+	debugLog = logf
 	started := time.Now()
+	loadBefore := loadAvg()
 
 	// Build.
 	tb := time.Now()
@@ -83,7 +98,6 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	if err != nil {
 		return err
 	}
-	buildTime := time.Since(tb)
 
 	// Serve.
 	hs, err := startHomeserver()
@@ -91,7 +105,7 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 		return err
 	}
 	defer hs.close()
-	signup := filepath.Join(root, "bin", "signup")
+	signup := b.signup
 	hsArgs := []string{"-homeserver", hs.URL, "-server-name", "localhost"}
 	var a apps
 	start := func(dst **server, name, dir, bin string, args ...string) error {
@@ -106,7 +120,7 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 			}
 		}
 	}()
-	if err := start(&a.widget, "widget", root, signup, hsArgs...); err != nil {
+	if err := start(&a.widget, "widget", root, signup, append(hsArgs, "-web", b.widgetWeb)...); err != nil {
 		return err
 	}
 	if err := start(&a.widgetOpt, "widget-wasm-opt", root, signup, append(hsArgs, "-web", b.webOpt)...); err != nil {
@@ -126,23 +140,47 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	defer c.close()
 
 	m := &measurements{runs: runs}
-	if err := m.loopback(c, a, runs, variantRuns); err != nil {
-		return err
+	var phases []string
+	phase := func(name string, t time.Time) {
+		phases = append(phases, fmt.Sprintf("%s %v", name, time.Since(t).Round(time.Second)))
 	}
-	if err := m.mobile(c, a, runs, variantRuns); err != nil {
-		return err
+	phase("builds", tb)
+	if want("loopback") {
+		t := time.Now()
+		if err := m.loopback(c, a, runs, variantRuns); err != nil {
+			return err
+		}
+		phase("loopback loads", t)
+	}
+	if want("mobile") {
+		t := time.Now()
+		if err := m.mobile(c, a, runs, variantRuns); err != nil {
+			return err
+		}
+		phase("mobile loads", t)
+	}
+	tr := time.Now()
+	if !want("registration") {
+		regRuns = 0
 	}
 	for i := range regRuns {
 		fmt.Fprintf(os.Stderr, "bench: registration %d/%d…\n", i+1, regRuns)
-		r, err := c.register(a.widget, hs, i)
+		r, err := c.register(a.widget, hs, i, ws.out)
 		if err != nil {
 			return fmt.Errorf("registration %d: %w", i+1, err)
 		}
 		m.reg = append(m.reg, r)
 	}
-	fmt.Fprintln(os.Stderr, "bench: server load…")
-	m.loadPage = serverLoad(a.widget, "/", runs)
-	m.loadWasm = serverLoad(a.widget, "/web/app.wasm", runs)
+	if regRuns > 0 {
+		phase("registrations", tr)
+	}
+	if want("load") {
+		tl := time.Now()
+		fmt.Fprintln(os.Stderr, "bench: server load…")
+		m.loadPage = serverLoad(a.widget, "/", runs)
+		m.loadWasm = serverLoad(a.widget, "/web/app.wasm", runs)
+		phase("server load", tl)
+	}
 	for _, enc := range []string{"identity", "gzip", "br"} {
 		n, _, err := served(a.widget, "/web/app.wasm", enc)
 		if err != nil {
@@ -152,13 +190,13 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	}
 	elapsed := time.Since(started)
 
-	info := machineInfo(c.version, root)
+	info := machineInfo(c.version, root) + fmt.Sprintf("- Load average (1/5/15 min) before the run: %s; after: %s — other work on the machine makes timings noisier\n", loadBefore, loadAvg())
 	rows := m.rows(b)
 	ways := m.ways(b)
 	var rep strings.Builder
 	fmt.Fprintf(&rep, "# Performance benchmark\n\n")
-	fmt.Fprintf(&rep, "Written by `make bench` (bench/main.go) on %s; the run took %v (builds %v).\n\n",
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), elapsed.Round(time.Second), buildTime.Round(time.Second))
+	fmt.Fprintf(&rep, "Written by `make bench` (bench/main.go) on %s; the run took %v after `make build` (%s).\n\n",
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), elapsed.Round(time.Second), strings.Join(phases, ", "))
 	fmt.Fprintf(&rep, "## Machine and versions\n\n%s\n", info)
 	fmt.Fprintf(&rep, "## Results\n\nEach figure is the median of %d runs (min–max in brackets) unless the row says otherwise; "+
 		"the ratio column is widget/floor computed run by run, in the same run, then its median (min–max). "+
@@ -173,10 +211,13 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	fmt.Println(table(rows))
 	fmt.Println(ways)
 	fmt.Println(verdicts(rows))
-	if err := os.WriteFile(filepath.Join(wd, outPath), []byte(rep.String()), 0o644); err != nil {
+	if !filepath.IsAbs(outPath) {
+		outPath = filepath.Join(wd, outPath)
+	}
+	if err := os.WriteFile(outPath, []byte(rep.String()), 0o644); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", filepath.Join(wd, outPath))
+	fmt.Fprintf(os.Stderr, "bench: wrote %s\n", outPath)
 	return nil
 }
 
@@ -209,6 +250,9 @@ type measurements struct {
 	reg                     []regRun
 	loadPage, loadWasm      loadFigures
 	servedWasm              []float64 // identity, gzip, br
+	// optAllCompile is what Chromium says when it compiles the output
+	// of wasm-opt -all -Oz: "compiles" or the error.
+	optAllCompile string
 }
 
 // pair runs f for the widget and the floor, in alternating order.
@@ -239,18 +283,18 @@ func (m *measurements) loopback(c *chromium, a apps, runs, variantRuns int) erro
 				return err
 			}
 			defer t.close()
-			cold, err := t.load(s, s.URL()+"/", true, 60*time.Second)
+			cold, err := t.load(s, s.URL()+"/", settleSW, 60*time.Second)
 			if err != nil {
 				return fmt.Errorf("cold load: %w", err)
 			}
-			warm, err := t.load(s, s.URL()+"/", true, 60*time.Second)
+			warm, err := t.load(s, s.URL()+"/", settleSW, 60*time.Second)
 			if err != nil {
 				return fmt.Errorf("warm load: %w", err)
 			}
 			if _, err := chromedp.Call(t.ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
 				return err
 			}
-			hc, err := t.load(s, s.URL()+"/", true, 60*time.Second)
+			hc, err := t.load(s, s.URL()+"/", settleQuiet, 60*time.Second)
 			if err != nil {
 				return fmt.Errorf("load from the HTTP cache: %w", err)
 			}
@@ -273,7 +317,7 @@ func (m *measurements) loopback(c *chromium, a apps, runs, variantRuns int) erro
 			if err != nil {
 				return err
 			}
-			cold, err := t.load(v.s, v.s.URL()+"/", true, 60*time.Second)
+			cold, err := t.load(v.s, v.s.URL()+"/", settleNone, 60*time.Second)
 			t.close()
 			if err != nil {
 				return fmt.Errorf("%s: %w", v.s.name, err)
@@ -281,7 +325,23 @@ func (m *measurements) loopback(c *chromium, a apps, runs, variantRuns int) erro
 			*v.dst = append(*v.dst, cold)
 		}
 	}
-	return nil
+	// Does the output of wasm-opt -all -Oz compile in this browser?
+	t, err := c.newTab(nil)
+	if err != nil {
+		return err
+	}
+	defer t.close()
+	if _, err := t.load(a.widgetOpt, a.widgetOpt.URL()+"/", settleNone, 60*time.Second); err != nil {
+		return err
+	}
+	m.optAllCompile, err = chromedp.Run(t.ctx, chromedp.Evaluate[string](`(async () => {
+		try {
+			const b = await (await fetch("/web/app-all.wasm", {cache: "no-store"})).arrayBuffer();
+			await WebAssembly.compile(b);
+			return "compiles";
+		} catch (e) { return String(e); }
+	})()`, chromedp.EvalAwaitPromise))
+	return err
 }
 
 func (m *measurements) mobile(c *chromium, a apps, runs, variantRuns int) error {
@@ -294,18 +354,18 @@ func (m *measurements) mobile(c *chromium, a apps, runs, variantRuns int) error 
 				return err
 			}
 			defer t.close()
-			cold, err := t.load(s, s.URL()+"/", true, 120*time.Second)
+			cold, err := t.load(s, s.URL()+"/", settleSW, 120*time.Second)
 			if err != nil {
 				return fmt.Errorf("cold load: %w", err)
 			}
-			warm, err := t.load(s, s.URL()+"/", true, 120*time.Second)
+			warm, err := t.load(s, s.URL()+"/", settleSW, 120*time.Second)
 			if err != nil {
 				return fmt.Errorf("warm load: %w", err)
 			}
 			if _, err := chromedp.Call(t.ctx, network.SetBypassServiceWorker, network.SetBypassServiceWorkerParams{Bypass: true}); err != nil {
 				return err
 			}
-			hc, err := t.load(s, s.URL()+"/", false, 120*time.Second)
+			hc, err := t.load(s, s.URL()+"/", settleNone, 120*time.Second)
 			if err != nil {
 				return fmt.Errorf("load from the HTTP cache: %w", err)
 			}
@@ -324,7 +384,7 @@ func (m *measurements) mobile(c *chromium, a apps, runs, variantRuns int) error 
 		if err != nil {
 			return err
 		}
-		cold, err := t.load(a.floorNoPreload, a.floorNoPreload.URL()+"/", false, 120*time.Second)
+		cold, err := t.load(a.floorNoPreload, a.floorNoPreload.URL()+"/", settleNone, 120*time.Second)
 		t.close()
 		if err != nil {
 			return fmt.Errorf("floor without preload: %w", err)
@@ -344,13 +404,14 @@ func field(vs []visit, f func(visit) float64) []float64 {
 }
 
 var (
-	fFCP    = func(v visit) float64 { return v.fcp }
-	fReady  = func(v visit) float64 { return v.ready }
-	fUsable = func(v visit) float64 { return v.usable }
-	fHeap   = func(v visit) float64 { return v.heap }
-	fWire   = func(v visit) float64 { return v.wire }
-	fReqs   = func(v visit) float64 { return float64(len(v.requests)) }
-	fPage   = func(v visit) float64 { return v.pageEncoded }
+	fFCP     = func(v visit) float64 { return v.fcp }
+	fReady   = func(v visit) float64 { return v.ready }
+	fUsable  = func(v visit) float64 { return v.usable }
+	fHeap    = func(v visit) float64 { return v.heap }
+	fWasmMem = func(v visit) float64 { return v.wasmMem }
+	fWire    = func(v visit) float64 { return v.wire }
+	fReqs    = func(v visit) float64 { return float64(len(v.requests)) }
+	fPage    = func(v visit) float64 { return v.pageEncoded }
 )
 
 func (m *measurements) rows(b *builds) []row {
@@ -392,6 +453,7 @@ func (m *measurements) rows(b *builds) []row {
 		warm,
 		heap,
 		both(gLoop, "JS heap after a warm load (after GC)", unitBytes, m.warm, fHeap),
+		both(gLoop, "WASM linear memory after load (Go's heap, stacks and data; outside the JS heap)", unitBytes, m.cold, fWasmMem),
 		both(gMob, "first contentful paint, cold", unitMs, m.mCold, fFCP),
 		both(gMob, "form usable for typing (pre-rendered), cold", unitMs, m.mCold, fUsable),
 		both(gMob, "interactive (data-ready), cold", unitMs, m.mCold, fReady),
@@ -406,28 +468,35 @@ func (m *measurements) rows(b *builds) []row {
 	}
 	for _, k := range stageKeys {
 		vals := make([]float64, len(m.reg))
+		ok, worst, minText := true, 0.0, fmt.Sprint(k.min)
 		for i, r := range m.reg {
 			vals[i] = float64(r.counts[k.key])
 			sent[i] += vals[i]
-			if k.min >= 0 {
-				minimum[i] += float64(k.min)
+			mn := k.min
+			if v, set := r.mins[k.key]; set {
+				mn = v
+				if v != k.min {
+					minText = fmt.Sprintf("%d in run %d", v, i+1)
+				}
+			}
+			if mn >= 0 {
+				minimum[i] += float64(mn)
+				if vals[i] > float64(mn) {
+					ok, worst = false, max(worst, vals[i]-float64(mn))
+				}
 			} else {
 				minimum[i] += vals[i]
 			}
 		}
 		st := statOf(vals)
-		r := row{group: gReg, name: "requests: " + k.what, unit: unitCount, w: vals}
+		r := row{group: gReg, name: "requests: " + k.what, unit: unitCount, w: vals, note: k.note}
 		switch {
 		case k.min < 0:
-			r.note = k.note
-		case st.max <= float64(k.min):
-			r.verdict = fmt.Sprintf("PASS (min %d)", k.min)
+		case ok:
+			r.verdict = fmt.Sprintf("PASS (min %s)", minText)
 		default:
-			r.verdict = fmt.Sprintf("FAIL (min %d, %g sent)", k.min, st.max)
+			r.verdict = fmt.Sprintf("FAIL (min %s, up to %g more)", minText, worst)
 			allOK = false
-		}
-		if k.min >= 0 && k.note != "" {
-			r.note = k.note
 		}
 		if k.key == "other" && st.max == 0 {
 			continue
@@ -443,7 +512,8 @@ func (m *measurements) rows(b *builds) []row {
 	total.budget = &budget{limit: math.Inf(1), text: "no more than the protocol needs"}
 	rows = append(rows, total)
 	for _, label := range stepLabels(m.reg) {
-		rows = append(rows, row{group: gReg, name: "step: " + label, unit: unitMs, w: stepTimes(m.reg, label)})
+		times, results := stepTimes(m.reg, label)
+		rows = append(rows, row{group: gReg, name: "widget's time, response → frame: " + label + " → " + results, unit: unitMs, w: times})
 	}
 
 	lp, lw := m.loadPage, m.loadWasm
@@ -481,20 +551,33 @@ func stepLabels(reg []regRun) []string {
 	return out
 }
 
-// stepTimes is the time of the step with that label in each run (the first
-// occurrence; NaN where it did not occur).
-func stepTimes(reg []regRun, label string) []float64 {
+// stepTimes is the time of the first step with that label in each run
+// (NaN where it did not occur or showed nothing), and its results, the
+// most frequent first.
+func stepTimes(reg []regRun, label string) ([]float64, string) {
 	out := make([]float64, len(reg))
+	count := map[string]int{}
+	var results []string
 	for i, r := range reg {
 		out[i] = nan
 		for _, s := range r.steps {
 			if s.label == label {
 				out[i] = s.ms
+				if count[s.result] == 0 {
+					results = append(results, s.result)
+				}
+				count[s.result]++
 				break
 			}
 		}
 	}
-	return out
+	slices.SortStableFunc(results, func(a, b string) int { return count[b] - count[a] })
+	for i, r := range results {
+		if len(results) > 1 {
+			results[i] = fmt.Sprintf("%s (%d of %d)", r, count[r], len(reg))
+		}
+	}
+	return out, strings.Join(results, "; ")
 }
 
 // ways renders the table of the "ways in".
@@ -528,17 +611,46 @@ func (m *measurements) ways(b *builds) string {
 	mnp, mwp := statOf(field(m.mNoPreload, fReady)), statOf(field(m.mCold["floor"], fReady))
 	fmt.Fprintf(&s, "| early `<link rel=\"preload\">` of app.wasm (measured on the floor app) | interactive: loopback %s, mobile %s | loopback %s, mobile %s | loopback %s, mobile %s | %s |\n",
 		unitMs.cell(np), unitMs.cell(mnp), unitMs.cell(wp), unitMs.cell(mwp),
-		unitMs.format(wp.med-np.med), unitMs.format(mwp.med-mnp.med), keep(mwp.med < mnp.med, "kept (the widget has it)", "does not pay"))
+		deltaMs(wp.med-np.med), deltaMs(mwp.med-mnp.med), keep(mwp.med < mnp.med, "kept (the widget has it)", "does not pay"))
 	// wasm-opt.
 	oc, wc := statOf(field(m.optCold, fReady)), statOf(field(m.cold["widget"], fReady))
-	fmt.Fprintf(&s, "| `wasm-opt -all -Oz` (binaryen %s, %.0f s) | %s raw, %s gzip, %s br; interactive %s | %s raw, %s gzip, %s br; interactive %s | %s raw, %s gzip, **%s br**; interactive %s | %s |\n",
-		wasmOptVersion(), b.optSeconds,
-		B(float64(b.widget.raw)), B(float64(b.widget.gz)), B(float64(b.widget.br)), unitMs.cell(wc),
-		B(float64(b.opt.raw)), B(float64(b.opt.gz)), B(float64(b.opt.br)), unitMs.cell(oc),
-		pct(float64(b.widget.raw), float64(b.opt.raw)), pct(float64(b.widget.gz), float64(b.opt.gz)), pct(float64(b.widget.br), float64(b.opt.br)),
-		unitMs.format(oc.med-wc.med),
-		keep(b.opt.br < b.widget.br && oc.med <= wc.med, "pays: adopt", "does not pay after brotli: not kept"))
+	ran := "cached output"
+	if b.optSeconds >= 1 {
+		ran = fmt.Sprintf("%.0f s", b.optSeconds)
+	}
+	sz := func(z sizes) string {
+		return fmt.Sprintf("%s raw, %s gzip, %s br", B(float64(z.raw)), B(float64(z.gz)), B(float64(z.br)))
+	}
+	gain := func(z sizes) string {
+		return fmt.Sprintf("%s raw, %s gzip, **%s br**", pct(float64(b.widget.raw), float64(z.raw)),
+			pct(float64(b.widget.gz), float64(z.gz)), pct(float64(b.widget.br), float64(z.br)))
+	}
+	allVerdict := "compiles in Chromium; sizes after compression not measured"
+	if m.optAllCompile != "compiles" {
+		allVerdict = "unusable: Chromium refuses it (" + m.optAllCompile + ")"
+	}
+	fmt.Fprintf(&s, "| `wasm-opt -all -Oz` (binaryen %s) | %s raw | %s raw | %s raw | %s |\n",
+		wasmOptVersion(), B(float64(b.widget.raw)), B(float64(b.optAll.raw)), pct(float64(b.widget.raw), float64(b.optAll.raw)), allVerdict)
+	optVerdict := "pays on both counts: worth adopting"
+	switch smaller, faster := b.opt.br < b.widget.br, oc.med < wc.med; {
+	case !smaller && faster:
+		optVerdict = "mixed: a larger brotli download, a faster start on loopback (few runs: check again); not kept for the download"
+	case !smaller:
+		optVerdict = "does not pay: a larger brotli download and no faster start; not kept"
+	case !faster:
+		optVerdict = "a smaller download but no faster start"
+	}
+	fmt.Fprintf(&s, "| `wasm-opt %s -Oz` (Go's features only; %s) | %s; interactive %s | %s; interactive %s | %s; interactive %s | %s |\n",
+		strings.Join(wasmOptFeatures, " "), ran, sz(b.widget), unitMs.cell(wc), sz(b.opt), unitMs.cell(oc), gain(b.opt),
+		deltaMs(oc.med-wc.med), optVerdict)
 	return s.String()
+}
+
+func deltaMs(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%+.0f ms", x)
 }
 
 func keep(ok bool, yes, no string) string {
@@ -566,11 +678,18 @@ func (m *measurements) details() string {
 				app, k.what, len(v.requests), unitBytes.format(v.wire), strings.Join(v.requests, ", "), v.pageResponses, v.pageFromSW)
 		}
 	}
+	for _, app := range []string{"widget", "floor"} {
+		if vs := m.cold[app]; len(vs) > 0 {
+			v := vs[len(vs)-1]
+			fmt.Fprintf(&s, "- %s, first visit, the page's resources (start → end, ms from navigation): %s; first contentful paint %s, interactive %s\n",
+				app, v.timeline, unitMs.format(v.fcp), unitMs.format(v.ready))
+		}
+	}
 	if len(m.reg) > 0 {
 		r := m.reg[len(m.reg)-1]
 		s.WriteString("- registration steps (response → next frame):")
 		for _, st := range r.steps {
-			fmt.Fprintf(&s, " %s: %s;", st.label, unitMs.format(st.ms))
+			fmt.Fprintf(&s, " %s → %s: %s;", st.label, st.result, unitMs.format(st.ms))
 		}
 		s.WriteString("\n")
 	}

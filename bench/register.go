@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -26,8 +29,12 @@ import (
 
 const (
 	benchToken = "letmein-bench"
-	keyGap     = 120 * time.Millisecond // between keystrokes: faster than the 450 ms debounce
-	hiddenFor  = 5 * time.Second        // the tab is hidden this long while the email waits
+	keyGap     = 80 * time.Millisecond // between keystrokes: well under the widget's debounce
+	// checkDelay is the widget's debounce of availability checks
+	// (app/ui/username.go): a pause in typing at least this long may
+	// send one check.
+	checkDelay = 450
+	hiddenFor  = 5 * time.Second // the tab is hidden this long while the email waits
 )
 
 // homeserver is a tesths server on loopback, in this process.
@@ -68,14 +75,20 @@ func (h *homeserver) close() { h.srv.Close() }
 // regRun is one registration.
 type regRun struct {
 	counts map[string]int // requests by stage key
-	steps  []step         // the widget's steps, in order
-	total  float64        // ms from the submit click to the success panel
+	// mins overrides the minimum of a stage in this run: the availability
+	// checks allowed are one per pause in typing the username.
+	mins map[string]int
+	// maxKeyGap is the longest gap between two keystrokes of the username.
+	maxKeyGap float64
+	steps     []step  // the widget's steps, in order
+	total     float64 // ms from the submit click to the success panel
 }
 
 // step is one response and the frame that showed its result.
 type step struct {
-	label string
-	ms    float64 // from responseEnd to the next animation frame after the DOM change; NaN: no DOM change
+	label  string  // the response: "register terms"
+	result string  // what the frame shows then ("Enter your registration token"), or "next request"
+	ms     float64 // from responseEnd to that frame (or to the next request); NaN: no visible change
 }
 
 // Stage keys, in the order of the table, with the protocol's minimum.
@@ -98,9 +111,9 @@ var stageKeys = []struct {
 	{"other", "any other request", 0, ""},
 }
 
-func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
-	r := regRun{counts: map[string]int{}}
-	t, err := c.newTab(nil)
+func (c *chromium) register(s *server, hs *homeserver, n int, dumpDir string) (regRun, error) {
+	r := regRun{counts: map[string]int{}, mins: map[string]int{}}
+	t, err := c.newTabTracking(nil, true)
 	if err != nil {
 		return r, err
 	}
@@ -141,9 +154,7 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 	title := func(s string) string {
 		return `(document.getElementById("stage-title")||{}).textContent && document.getElementById("stage-title").textContent.includes(` + jsString(s) + `)`
 	}
-	if _, err := evalJS[bool](t.ctx, `(__bench.track = true)`); err != nil {
-		return r, err
-	}
+	time.Sleep(time.Second) // a person reads before typing; the load's requests settle
 
 	// The form: the username typed key by key, then a pause.
 	typed := time.Now()
@@ -161,7 +172,6 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 	if err := typeFast("confirm", pw); err != nil {
 		return r, err
 	}
-	start := time.Now()
 	if err := do("submitting", chromedp.Click(chromedp.ID("submit"))); err != nil {
 		return r, err
 	}
@@ -224,7 +234,6 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 	if err := waitJS(t.ctx, `document.getElementById("success") !== null`, 30*time.Second); err != nil {
 		return r, err
 	}
-	r.total = float64(time.Since(start).Microseconds()) / 1000
 	time.Sleep(300 * time.Millisecond) // the last frames
 
 	// Count.
@@ -236,7 +245,7 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 			key = "load"
 		case strings.HasSuffix(q.Path, "/register/available"):
 			key = "available"
-		case strings.HasSuffix(q.Path, "/registration_token/validity"):
+		case strings.HasSuffix(q.Path, "registration_token/validity"):
 			key = "validity"
 		case strings.HasSuffix(q.Path, "/register/email/requestToken"):
 			key = "requestToken"
@@ -265,30 +274,47 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 		r.counts[key]++
 	}
 
-	// Time the steps: each homeserver response, then the first DOM change
-	// after it (within 1 s, before the next response) and the animation
-	// frame that paints it.
+	// Time the steps. For each homeserver response: the burst of DOM
+	// changes that follows it (changes less than 100 ms apart, before the
+	// next request starts, within 1 s), and the animation frame after the
+	// last of them, which paints the step's result. A response that
+	// changes nothing but makes the widget send the next request within
+	// 1 s is timed to the start of that request instead.
 	type res struct {
-		URL  string  `json:"url"`
-		End  float64 `json:"end"`
-		Type string  `json:"type"`
+		URL   string  `json:"url"`
+		Start float64 `json:"start"`
+		End   float64 `json:"end"`
+		Type  string  `json:"type"`
 	}
 	type frame struct {
-		Mut   float64 `json:"mut"`
-		Frame float64 `json:"frame"`
-		Sig   string  `json:"sig"`
+		T   float64 `json:"t"`
+		Sig string  `json:"sig"`
 	}
 	var b struct {
-		Res    []res   `json:"res"`
-		Frames []frame `json:"frames"`
+		Res    []res     `json:"res"`
+		Muts   []float64 `json:"muts"`
+		Frames []frame   `json:"frames"`
+		Keys   []float64 `json:"keys"`
 	}
-	raw, err := evalJS[string](t.ctx, `JSON.stringify({res: __bench.res, frames: __bench.frames})`)
+	raw, err := evalJS[string](t.ctx, `JSON.stringify({res: __bench.res, muts: __bench.muts, frames: __bench.frames, keys: __bench.keys})`)
 	if err != nil {
 		return r, err
 	}
 	if err := json.Unmarshal([]byte(raw), &b); err != nil {
 		return r, err
 	}
+	// One availability check per pause in typing the username (its keys
+	// are the first ones typed).
+	r.mins["available"] = 1
+	for i := 1; i < min(len(b.Keys), len([]rune(user))); i++ {
+		gap := b.Keys[i] - b.Keys[i-1]
+		r.maxKeyGap = max(r.maxKeyGap, gap)
+		if gap >= checkDelay {
+			r.mins["available"]++
+		}
+	}
+	// What the steps are computed from, for a look by hand.
+	os.WriteFile(filepath.Join(dumpDir, fmt.Sprintf("registration-%d.json", n+1)), []byte(raw), 0o644)
 	var hsRes []res
 	for _, e := range b.Res {
 		if strings.HasPrefix(e.URL, hs.URL) && e.Type == "fetch" {
@@ -302,7 +328,7 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 		switch {
 		case strings.Contains(e.URL, "/register/available"):
 			label = "availability check"
-		case strings.Contains(e.URL, "/registration_token/validity"):
+		case strings.Contains(e.URL, "registration_token/validity"):
 			label = "token validity"
 		case strings.Contains(e.URL, "/email/requestToken"):
 			label = "email requestToken"
@@ -316,17 +342,36 @@ func (c *chromium) register(s *server, hs *homeserver, n int) (regRun, error) {
 			}
 			ri++
 		}
-		next := e.End + 1000
-		if i+1 < len(hsRes) {
-			next = min(next, hsRes[i+1].End)
+		limit, next := e.End+1000, math.Inf(1)
+		if i+1 < len(hsRes) && hsRes[i+1].Start >= e.End {
+			next = hsRes[i+1].Start
 		}
-		st := step{label: label, ms: nan}
-		for _, f := range b.Frames {
-			if f.Mut >= e.End && f.Mut < next {
-				st.ms = f.Frame - e.End
-				st.label += " → " + f.Sig
+		last := math.NaN()
+		for _, m := range b.Muts {
+			if m < e.End || m >= min(limit, next) {
+				continue
+			}
+			if !math.IsNaN(last) && m-last >= 100 {
 				break
 			}
+			last = m
+		}
+		st := step{label: label, ms: nan, result: "no visible change"}
+		frameAt, sig := math.NaN(), ""
+		if !math.IsNaN(last) {
+			for _, f := range b.Frames {
+				if f.T >= last {
+					frameAt, sig = f.T, f.Sig
+					break
+				}
+			}
+		}
+		switch {
+		case !math.IsNaN(frameAt) && frameAt <= next:
+			st.ms, st.result = frameAt-e.End, sig
+		case next < limit:
+			// The widget went on to its next request before painting.
+			st.ms, st.result = next-e.End, "next request sent"
 		}
 		r.steps = append(r.steps, st)
 	}
