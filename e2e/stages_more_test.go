@@ -121,6 +121,11 @@ func TestStageTermsLanguageAndMalformed(t *testing.T) {
 		ctx, _ := startWidget(t, hs.URL)
 		fill(t, ctx, "cid", "a good long password")
 		do(t, ctx, clickStable("submit"))
+		defer func() {
+			if t.Failed() {
+				t.Logf("console: %q", ConsoleErrors(ctx))
+			}
+		}()
 		waitText(t, ctx, "#terms-bad", "could not be read")
 		waitJS(t, ctx, `document.getElementById("fallback-link") !== null`, "the fallback link")
 		noDialogs(t, ctx)

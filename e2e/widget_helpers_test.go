@@ -135,8 +135,22 @@ func clickStable(id string) chromedp.Action[chromedp.Void] {
 	stable := `(() => { const e = document.getElementById(` + js(id) + `); if (!e) return false;
 		const r = e.getBoundingClientRect(), k = r.top + "," + r.left + "," + r.width;
 		const prev = e.__signupRect; e.__signupRect = k; return prev === k; })()`
+	// A click that reached the button focuses it (or has already replaced
+	// it, or made it busy). Headless Chromium under load has been seen to
+	// drop a synthetic click: then it is sent once more.
+	taken := `(() => { const e = window.__signupClicked; return !e || !e.isConnected || document.activeElement === e ||
+		e.getAttribute("aria-busy") === "true"; })()`
+	mark := `window.__signupClicked = document.getElementById(` + js(id) + `)`
 	return chromedp.Steps(
 		chromedp.Poll[chromedp.Void](stable, chromedp.WithPollingInterval(120*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)),
+		chromedp.Evaluate[chromedp.Void](mark),
 		chromedp.Click(chromedp.ID(id)),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](taken,
+				chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(2*time.Second))); err == nil {
+				return nil
+			}
+			return chromedp.Do(ctx, chromedp.Click(chromedp.ID(id)))
+		}),
 	)
 }
