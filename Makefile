@@ -98,7 +98,7 @@ clean:
 # builds everything, measures the widget against a go-app "hello" built
 # with the same flags (the framework floor) in headless Chromium and under
 # load, prints one table with PASS/FAIL per budget and writes
-# bench/results.md. About 5 to 8 minutes on 2 cores.
+# bench/results.md. About 5 to 10 minutes on 2 cores (the variants are cached).
 .PHONY: bench
 bench: deps build
 	bench/deps.sh

@@ -125,11 +125,21 @@ type pageResponse struct {
 	finished  bool
 }
 
-func (c *chromium) newTab(p *profile) (*tab, error) { return c.newTabTracking(p, false) }
+func (c *chromium) newTab(p *profile) (*tab, error) { return c.newTabWith(p, false, "") }
 
 // newTabTracking opens a tab; with track, the instrumentation also records
 // every DOM change, keystroke and the frames after them from the start.
 func (c *chromium) newTabTracking(p *profile, track bool) (*tab, error) {
+	return c.newTabWith(p, track, "")
+}
+
+// noServiceWorker, run before the page's scripts, hides the service worker
+// API, so that go-app registers no worker.
+const noServiceWorker = `delete Navigator.prototype.serviceWorker;`
+
+// newTabWith opens a tab whose pages run pre (if any) before the
+// instrumentation and their own scripts.
+func (c *chromium) newTabWith(p *profile, track bool, pre string) (*tab, error) {
 	began := time.Now()
 	defer func() { fmt.Fprintf(debugLog, "new tab: %v\n", time.Since(began).Round(time.Millisecond)) }()
 	ctx, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
@@ -142,7 +152,7 @@ func (c *chromium) newTabTracking(p *profile, track bool) (*tab, error) {
 		cancel()
 		return nil, err
 	}
-	src := instrumentJS
+	src := pre + "\n" + instrumentJS
 	if track {
 		src = "window.__benchTrack = true;\n" + src
 	}

@@ -242,6 +242,8 @@ type measurements struct {
 	runs int
 	// loopback: per app, per run
 	cold, warm, httpOnly map[string][]visit
+	// coldNoSW: cold loads with the service worker's script blocked
+	coldNoSW map[string][]visit
 	// variants, cold only
 	optCold, noPreloadCold []visit
 	// mobile
@@ -274,7 +276,7 @@ func pair(i int, a apps, f func(name string, s *server) error) error {
 }
 
 func (m *measurements) loopback(c *chromium, a apps, runs, variantRuns int) error {
-	m.cold, m.warm, m.httpOnly = map[string][]visit{}, map[string][]visit{}, map[string][]visit{}
+	m.cold, m.warm, m.httpOnly, m.coldNoSW = map[string][]visit{}, map[string][]visit{}, map[string][]visit{}, map[string][]visit{}
 	for i := range runs {
 		fmt.Fprintf(os.Stderr, "bench: loopback loads, run %d/%d…\n", i+1, runs)
 		err := pair(i, a, func(name string, s *server) error {
@@ -301,6 +303,19 @@ func (m *measurements) loopback(c *chromium, a apps, runs, variantRuns int) erro
 			m.cold[name] = append(m.cold[name], cold)
 			m.warm[name] = append(m.warm[name], warm)
 			m.httpOnly[name] = append(m.httpOnly[name], hc)
+
+			// Diagnostic: the same cold load with the service worker API
+			// hidden, so no worker installs during the load. Not fatal.
+			noSW := visit{fcp: nan, ready: nan, usable: nan}
+			if t2, err := c.newTabWith(nil, false, noServiceWorker); err == nil {
+				if v, err := t2.load(s, s.URL()+"/", settleNone, 30*time.Second); err == nil {
+					noSW = v
+				} else {
+					fmt.Fprintf(os.Stderr, "bench:   %s without a service worker: %v\n", name, err)
+				}
+				t2.close()
+			}
+			m.coldNoSW[name] = append(m.coldNoSW[name], noSW)
 			return nil
 		})
 		if err != nil {
@@ -449,6 +464,7 @@ func (m *measurements) rows(b *builds) []row {
 		fcp,
 		both(gLoop, "form usable for typing (pre-rendered), cold", unitMs, m.cold, fUsable),
 		inter,
+		both(gLoop, "interactive, cold, without a service worker (diagnostic: API hidden, so nothing installs during the load)", unitMs, m.coldNoSW, fReady),
 		both(gLoop, "first contentful paint, warm", unitMs, m.warm, fFCP),
 		warm,
 		heap,
@@ -611,7 +627,7 @@ func (m *measurements) ways(b *builds) string {
 	mnp, mwp := statOf(field(m.mNoPreload, fReady)), statOf(field(m.mCold["floor"], fReady))
 	fmt.Fprintf(&s, "| early `<link rel=\"preload\">` of app.wasm (measured on the floor app) | interactive: loopback %s, mobile %s | loopback %s, mobile %s | loopback %s, mobile %s | %s |\n",
 		unitMs.cell(np), unitMs.cell(mnp), unitMs.cell(wp), unitMs.cell(mwp),
-		deltaMs(wp.med-np.med), deltaMs(mwp.med-mnp.med), keep(mwp.med < mnp.med, "kept (the widget has it)", "does not pay"))
+		deltaMs(wp.med-np.med), deltaMs(mwp.med-mnp.med), preloadVerdict(mwp.med, mnp.med))
 	// wasm-opt.
 	oc, wc := statOf(field(m.optCold, fReady)), statOf(field(m.cold["widget"], fReady))
 	ran := "cached output"
@@ -653,11 +669,14 @@ func deltaMs(x float64) string {
 	return fmt.Sprintf("%+.0f ms", x)
 }
 
-func keep(ok bool, yes, no string) string {
-	if ok {
-		return yes
+func preloadVerdict(with, without float64) string {
+	switch {
+	case math.IsNaN(with) || math.IsNaN(without):
+		return "not measured"
+	case with < without:
+		return "pays on mobile: kept (the widget has it)"
 	}
-	return no
+	return "does not pay on mobile"
 }
 
 // details lists what the table summarizes: the requests of one visit of

@@ -135,12 +135,13 @@ func clickStable(id string) chromedp.Action[chromedp.Void] {
 	stable := `(() => { const e = document.getElementById(` + js(id) + `); if (!e) return false;
 		const r = e.getBoundingClientRect(), k = r.top + "," + r.left + "," + r.width;
 		const prev = e.__signupRect; e.__signupRect = k; return prev === k; })()`
-	// A click that reached the button focuses it (or has already replaced
-	// it, or made it busy). Headless Chromium under load has been seen to
-	// drop a synthetic click: then it is sent once more.
-	taken := `(() => { const e = window.__signupClicked; return !e || !e.isConnected || document.activeElement === e ||
-		e.getAttribute("aria-busy") === "true"; })()`
-	mark := `window.__signupClicked = document.getElementById(` + js(id) + `)`
+	// Whether the click reached the button is read from a one-time click
+	// listener on it: headless Chromium under load has been seen to drop a
+	// synthetic click, which is then sent once more (never a second click
+	// after one that arrived).
+	taken := `window.__signupGotClick === true`
+	mark := `(() => { window.__signupGotClick = false; const e = document.getElementById(` + js(id) + `);
+		e.addEventListener("click", () => { window.__signupGotClick = true; }, {once: true, capture: true}); })()`
 	return chromedp.Steps(
 		chromedp.Poll[chromedp.Void](stable, chromedp.WithPollingInterval(120*time.Millisecond), chromedp.WithPollingTimeout(30*time.Second)),
 		chromedp.Evaluate[chromedp.Void](mark),

@@ -15,7 +15,7 @@ import (
 func main() {
 	ui.Route()
 	app.RunWhenOnBrowser()
-	http.Handle("/", &app.Handler{Name: "Floor", Icon: app.Icon{Default: "/web/icon.png"}})
+	http.Handle("/", &app.Handler{Name: "Floor", Icon: app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"}})
 	if err := http.ListenAndServe("127.0.0.1:8100", nil); err != nil {
 		panic(err)
 	}

@@ -2,7 +2,7 @@
 // serves the widget: go-app's app.Handler pre-renders the page, app.wasm
 // goes out precompressed (brotli, else gzip, by Accept-Encoding, as
 // application/wasm, Cache-Control no-cache with the build's ETag) and the
-// page has its own icon, so nothing external is fetched.
+// page has its own icons (PNG and SVG), so nothing external is fetched.
 //
 //	server -addr 127.0.0.1:8100 -web DIR [-preload=false]
 //
@@ -60,7 +60,7 @@ func run(addr, web string, preload bool) error {
 		Name:              "Floor",
 		ShortName:         "Floor",
 		Title:             "Create your account · floor",
-		Icon:              app.Icon{Default: "/web/icon.png"},
+		Icon:              app.Icon{Default: "/web/icon.png", SVG: "/web/icon.svg"},
 		Version:           version,
 		WasmContentLength: fmt.Sprint(len(raw)),
 	}
@@ -81,6 +81,9 @@ func run(addr, web string, preload bool) error {
 		case "/web/icon.png":
 			w.Header().Set("Content-Type", "image/png")
 			w.Write(icon)
+		case "/web/icon.svg":
+			w.Header().Set("Content-Type", "image/svg+xml")
+			w.Write([]byte(iconSVG))
 		case "/web/app.wasm":
 			w.Header().Set("Content-Type", "application/wasm")
 			w.Header().Add("Vary", "Accept-Encoding")
@@ -129,6 +132,10 @@ func accepts(header, enc string) bool {
 	}
 	return false
 }
+
+// iconSVG is the floor's own vector icon (go-app's default is fetched
+// from GitHub).
+const iconSVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 192 192"><rect width="192" height="192" fill="#4f46e5"/></svg>`
 
 // iconPNG is the floor's own 192×192 icon, a plain square.
 func iconPNG() []byte {
