@@ -291,79 +291,6 @@ func (s *Server) SMS() []SMS {
 	return append([]SMS(nil), s.sms...)
 }
 
-// Requests returns every request received so far, oldest first, OPTIONS
-// preflights excluded. A request is recorded before its answer is sent.
-func (s *Server) Requests() []Request {
-	s.recMu.Lock()
-	defer s.recMu.Unlock()
-	return append([]Request(nil), s.requests...)
-}
-
-// RequestsTo returns the recorded requests with this method and path.
-func (s *Server) RequestsTo(method, path string) []Request {
-	var out []Request
-	for _, r := range s.Requests() {
-		if r.Method == method && r.Path == path {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
-// Log returns one line per recorded request ("15:04:05.000 POST /path?query
-// -> 401"), for t.Log when a test fails.
-func (s *Server) Log() string {
-	var b strings.Builder
-	s.recMu.Lock()
-	if s.droppedRecords > 0 {
-		fmt.Fprintf(&b, "(%d older requests dropped)\n", s.droppedRecords)
-	}
-	s.recMu.Unlock()
-	for _, r := range s.Requests() {
-		q := ""
-		if r.RawQuery != "" {
-			q = "?" + r.RawQuery
-		}
-		fmt.Fprintf(&b, "%s %s %s%s -> %d\n", r.Time.Format("15:04:05.000"), r.Method, r.Path, q, r.Status)
-	}
-	return b.String()
-}
-
-func (s *Server) record(r Request) {
-	s.recMu.Lock()
-	defer s.recMu.Unlock()
-	s.requests = append(s.requests, r)
-	if n := len(s.requests) - maxRecorded; n > 0 {
-		s.requests = append([]Request(nil), s.requests[n:]...)
-		s.droppedRecords += n
-	}
-}
-
-// recorder records the request when the handler sends the status line, so
-// that a client that got the answer always finds its request in Requests.
-type recorder struct {
-	http.ResponseWriter
-	s    *Server
-	req  Request
-	done bool
-}
-
-func (rw *recorder) WriteHeader(code int) {
-	if !rw.done {
-		rw.done = true
-		rw.req.Status = code
-		rw.s.record(rw.req)
-	}
-	rw.ResponseWriter.WriteHeader(code)
-}
-
-func (rw *recorder) Write(p []byte) (int, error) {
-	if !rw.done {
-		rw.WriteHeader(http.StatusOK)
-	}
-	return rw.ResponseWriter.Write(p)
-}
-
 // ServeHTTP answers one request: CORS headers, OPTIONS preflights, forced
 // rate limits, then the endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -589,39 +516,4 @@ func (s *Server) baseURL(r *http.Request) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-const pathGetToken = "/_matrix/client/v1/login/get_token"
-
-// issueAccess records a new access token of userID; s.mu must be held.
-func (s *Server) issueAccess(userID string) string {
-	tok := newToken()
-	if s.access == nil {
-		s.access = map[string]string{}
-	}
-	s.access[tok] = userID
-	return tok
-}
-
-// handleGetToken answers POST /_matrix/client/v1/login/get_token: a
-// one-time login_token for the user of the bearer token. See
-// https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv1loginget_token.
-func (s *Server) handleGetToken(r *http.Request, _ []byte) reply {
-	auth := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(auth, "Bearer ")
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if _, known := s.access[tok]; !ok || !known {
-		return errReply(http.StatusUnauthorized, "M_UNKNOWN_TOKEN", "Unknown access token")
-	}
-	lt := "lt_" + strings.TrimPrefix(newToken(), "syt_")
-	s.loginTokens = append(s.loginTokens, lt)
-	return jsonReply(map[string]any{"login_token": lt, "expires_in_ms": 120000})
-}
-
-// LoginTokensIssued lists the login tokens get_token handed out.
-func (s *Server) LoginTokensIssued() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.loginTokens...)
 }
