@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"signup/e2e"
 	"strings"
 	"sync"
 	"time"
@@ -43,18 +44,7 @@ func startChromium(exe, logPath string) (*chromium, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(dir),
-		chromedp.NoSandbox,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.CombinedOutput(logf),
-	)
+	opts := e2e.ChromiumOptions(exe, dir, logf)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	c := &chromium{ctx: ctx, dir: dir, cancel: func() {

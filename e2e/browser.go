@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -16,6 +17,26 @@ const ChromiumPathEnv = "CHROMIUM_PATH"
 
 // browserStartTimeout bounds the start of the browser and of a tab.
 const browserStartTimeout = 60 * time.Second
+
+// ChromiumOptions are the flags every headless Chromium of the project
+// runs with (tests, benchmark, screenshots): a fresh profile, no sandbox,
+// no GPU, and none of Chromium's own background traffic, which this
+// machine's closed network would refuse. out receives its output.
+func ChromiumOptions(exe, profile string, out io.Writer) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(profile),
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(out),
+	)
+}
 
 // NewBrowser starts a headless Chromium with a fresh profile and returns the
 // chromedp context of its first tab. The tab records JavaScript dialogs,
@@ -32,19 +53,7 @@ func NewBrowser(t testing.TB) context.Context {
 	if err != nil {
 		t.Fatal(err)
 	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(exe),
-		chromedp.UserDataDir(profile),
-		chromedp.NoSandbox,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 900),
-		chromedp.CombinedOutput(output),
-	)
+	opts := ChromiumOptions(exe, profile, output)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	t.Cleanup(func() {
