@@ -1,13 +1,12 @@
 package config
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"reflect"
 	"sort"
 	"strings"
+
+	"signup/app/jsonlite"
 )
 
 // MaxSize bounds a config file.
@@ -46,14 +45,9 @@ func Parse(data []byte) (*Config, error) {
 	if len(data) > MaxSize {
 		return nil, Errors{{Problem: "the file is larger than 1 MiB"}}
 	}
-	var raw any
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	if err := dec.Decode(&raw); err != nil {
+	raw, err := jsonlite.Parse(data)
+	if err != nil {
 		return nil, Errors{{Problem: "not valid JSON: " + err.Error()}}
-	}
-	if dec.More() {
-		return nil, Errors{{Problem: "not valid JSON: data after the config object"}}
 	}
 	return FromValue(raw)
 }
@@ -69,18 +63,8 @@ func FromValue(raw any) (*Config, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	b, err := json.Marshal(raw)
-	if err != nil {
-		return nil, Errors{{Problem: err.Error()}}
-	}
 	var c Config
-	if err := json.Unmarshal(b, &c); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			return nil, Errors{{Field: te.Field, Problem: "want " + kindName(te.Type) + ", got " + te.Value}}
-		}
-		return nil, Errors{{Problem: err.Error()}}
-	}
+	assign(raw, reflect.ValueOf(&c).Elem())
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
@@ -142,7 +126,7 @@ func checkShape(v any, t reflect.Type, path string, errs *Errors) {
 		}
 	case reflect.Int:
 		switch n := v.(type) {
-		case json.Number:
+		case jsonlite.Number:
 			if _, err := n.Int64(); err != nil {
 				*errs = append(*errs, &FieldError{Field: path, Problem: "want a whole number, got " + n.String()})
 			}
@@ -153,6 +137,61 @@ func checkShape(v any, t reflect.Type, path string, errs *Errors) {
 			}
 		default:
 			*errs = append(*errs, &FieldError{Field: path, Problem: "want a number, got " + valueKind(v)})
+		}
+	}
+}
+
+// assign stores v, whose shape checkShape accepted, into rv: the decoding
+// step of encoding/json without its reflection-heavy code, which the WASM
+// would compile on its first call (see package jsonlite).
+func assign(v any, rv reflect.Value) {
+	switch rv.Kind() {
+	case reflect.Pointer:
+		e := reflect.New(rv.Type().Elem())
+		assign(v, e.Elem())
+		rv.Set(e)
+	case reflect.Struct:
+		m := v.(map[string]any)
+		t := rv.Type()
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if e, ok := m[name]; ok && name != "" && name != "-" {
+				assign(e, rv.Field(i))
+			}
+		}
+	case reflect.Slice:
+		s := v.([]any)
+		out := reflect.MakeSlice(rv.Type(), len(s), len(s))
+		for i, e := range s {
+			assign(e, out.Index(i))
+		}
+		rv.Set(out)
+	case reflect.Map:
+		m := v.(map[string]any)
+		out := reflect.MakeMapWithSize(rv.Type(), len(m))
+		for k, e := range m {
+			ev := reflect.New(rv.Type().Elem()).Elem()
+			assign(e, ev)
+			out.SetMapIndex(reflect.ValueOf(k).Convert(rv.Type().Key()), ev)
+		}
+		rv.Set(out)
+	case reflect.String:
+		rv.SetString(v.(string))
+	case reflect.Bool:
+		rv.SetBool(v.(bool))
+	case reflect.Int:
+		switch n := v.(type) {
+		case jsonlite.Number:
+			i, _ := n.Int64()
+			rv.SetInt(i)
+		case int:
+			rv.SetInt(int64(n))
+		case int64:
+			rv.SetInt(n)
+		case uint64:
+			rv.SetInt(int64(n))
+		case float64:
+			rv.SetInt(int64(n))
 		}
 	}
 }
@@ -228,7 +267,7 @@ func valueKind(v any) string {
 		return fmt.Sprintf("the string %q", truncate(v, 40))
 	case bool:
 		return fmt.Sprint(v)
-	case json.Number, float64, int, int64, uint64:
+	case jsonlite.Number, float64, int, int64, uint64:
 		return fmt.Sprint("the number ", v)
 	case []any:
 		return "a list"

@@ -6,11 +6,12 @@ package i18n
 
 import (
 	"embed"
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strings"
 	"sync"
+
+	"signup/app/jsonlite"
 )
 
 //go:embed locales/*.json
@@ -65,12 +66,13 @@ func (c *Catalog) parse() *Catalog {
 	if c.Messages != nil {
 		return c
 	}
-	c.Messages = map[string]string{}
 	b, err := files.ReadFile("locales/" + c.Lang + ".json")
 	if err == nil {
-		err = json.Unmarshal(b, &c.Messages)
+		// jsonlite, not encoding/json: this runs as the WASM starts.
+		c.Messages, err = jsonlite.StringMap(b)
 	}
 	if err != nil {
+		c.Messages = map[string]string{}
 		loadErr = fmt.Errorf("locales/%s.json: %w", c.Lang, err)
 	}
 	return c
