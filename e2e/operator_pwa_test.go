@@ -80,7 +80,7 @@ func TestOperatorPWAOffline(t *testing.T) {
 		// The app shell is cached, WASM included.
 		cached := opEvalAwait[[]string](t, ctx, `caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.keys()))))
 			.then(ls => ls.flat().map(r => new URL(r.url).pathname))`)
-		for _, want := range []string{"/", "/web/app.wasm", "/app.js", "/wasm_exec.js", "/web/app.css"} {
+		for _, want := range []string{"/", "/web/app.wasm", "/app.js", "/wasm_exec.js", "/app.css"} {
 			if !opContains(cached, want) {
 				t.Errorf("the worker's cache lacks %s (has %q)", want, cached)
 			}

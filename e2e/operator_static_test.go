@@ -34,7 +34,7 @@ func TestOperatorStaticExport(t *testing.T) {
 
 	t.Run("the site has every file", func(t *testing.T) {
 		for _, f := range []string{"index.html", "app.js", "app-worker.js", "manifest.webmanifest", "wasm_exec.js",
-			"app.css", "brand.css", "config.json", "web/app.wasm", "web/app.wasm.br", "web/app.wasm.gz", "web/loader.js", "web/app.css"} {
+			"app.css", "config.json", "web/app.wasm", "web/app.wasm.br", "web/app.wasm.gz", "web/loader.js", "web/app.css"} {
 			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 				t.Errorf("missing %s: %v", f, err)
 			}

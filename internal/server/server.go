@@ -78,7 +78,9 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		dir = c.Dir
 	}
 	icons := op.Brand.Icons
-	styles := []string{"/web/app.css", "/brand.css"}
+	// go-app links /app.css itself: the server makes it the page's one
+	// stylesheet (pageCSS), so only the operator's own is added.
+	var styles []string
 	if op.Brand.Stylesheet != "" {
 		styles = append(styles, op.Brand.Stylesheet)
 	}
@@ -105,7 +107,7 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		ServiceWorkerTemplate: workerJS,
 		WasmContentLength:     fmt.Sprint(st.Size()),
 		Image:                 or(icons.Icon512, "/web/icon-512.png"),
-		CacheableResources:    []string{"/web/icon-192.png", "/web/icon.svg", "/brand.css"},
+		CacheableResources:    []string{"/web/icon-192.png", "/web/icon.svg"},
 		RawHeaders:            []string{`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`},
 	}
 	if o.Prefix != "" {
@@ -149,19 +151,22 @@ func New(o Options) (http.Handler, error) {
 	for _, alias := range []string{"/app.wasm", "/goapp.wasm"} {
 		mux.Handle(alias, rewrite("/web/app.wasm", assets))
 	}
-	css := BrandCSS(o.Config.Operator.Brand)
-	mux.HandleFunc("/brand.css", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/css; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-cache")
-		io.WriteString(w, css)
-	})
+	css, err := pageCSS(h, o.WebDir, o.Config.Operator.Brand)
+	if err != nil {
+		return nil, err
+	}
+	sheet, err := newStyleSheet(css)
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle("/app.css", sheet)
 	mux.Handle("/", pageOnly(h))
 	return withHeaders(mux, o.Config), nil
 }
 
-// BrandCSS is the stylesheet that puts the operator's colours and font into
-// the custom properties of web/app.css, so the pre-rendered page is branded
-// before the WASM arrives.
+// BrandCSS is the end of the page's stylesheet (pageCSS) that puts the
+// operator's colours and font into the custom properties of web/app.css, so
+// the pre-rendered page is branded before the WASM arrives.
 func BrandCSS(b config.Brand) string {
 	vars := b.CSSVars()
 	keys := make([]string, 0, len(vars))

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"compress/gzip"
 	"crypto/tls"
 	"encoding/json"
 	"fmt"
@@ -449,6 +450,47 @@ func TestNew(t *testing.T) {
 		}
 		if !strings.Contains(err.Error(), "make build") {
 			t.Errorf("error %q does not mention make build", err)
+		}
+	})
+}
+
+func TestStyleSheet(t *testing.T) {
+	t.Run("the page links one stylesheet, /app.css, so one request blocks its first paint", func(t *testing.T) {
+		page := serve("GET", "/").Body.String()
+		links := regexp.MustCompile(`<link [^>]*rel="stylesheet"[^>]*>`).FindAllString(page, -1)
+		if len(links) != 1 || !strings.Contains(links[0], `href="/app.css"`) {
+			t.Fatalf("stylesheet links: %q", links)
+		}
+	})
+	rec := serve("GET", "/app.css")
+	css := rec.Body.String()
+	t.Run("/app.css holds go-app's loader rules, web/app.css and the brand, in that order", func(t *testing.T) {
+		if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/css; charset=utf-8" {
+			t.Fatalf("status %d, Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))
+		}
+		i, j, k := strings.Index(css, ".goapp-app-info"), strings.Index(css, assetFiles["app.css"]), strings.Index(css, "the operator's brand")
+		if i < 0 || j < i || k < j {
+			t.Fatalf("go-app at %d, web/app.css at %d, brand at %d in:\n%s", i, j, k, css)
+		}
+	})
+	t.Run("it is sent gzipped to a browser that accepts gzip", func(t *testing.T) {
+		rec := serve("GET", "/app.css", "Accept-Encoding", "gzip, deflate, br")
+		if rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Fatalf("Content-Encoding %q", rec.Header().Get("Content-Encoding"))
+		}
+		zr, err := gzip.NewReader(rec.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil || string(b) != css {
+			t.Fatalf("gzip body decodes to %d bytes (%v), want the %d of the plain one", len(b), err, len(css))
+		}
+	})
+	t.Run("a repeated request with its ETag is answered 304", func(t *testing.T) {
+		etag := rec.Header().Get("ETag")
+		if again := serve("GET", "/app.css", "If-None-Match", etag); etag == "" || again.Code != http.StatusNotModified {
+			t.Fatalf("ETag %q, then status %d", etag, again.Code)
 		}
 	})
 }

@@ -14,7 +14,7 @@ import (
 
 // Export writes a complete static site to dir: the pre-rendered page, go-app's
 // scripts, manifest and service worker, the web/ assets (app.wasm with its
-// .br and .gz), brand.css and config.json. The browser reads config.json at
+// .br and .gz), app.css (pageCSS) and config.json. The browser reads config.json at
 // start, so an operator can edit it without a rebuild. With o.Prefix the
 // site works under that path (such as GitHub Pages' /repo).
 func Export(dir string, o Options) error {
@@ -32,7 +32,11 @@ func Export(dir string, o Options) error {
 	if err := copyDir(o.WebDir, filepath.Join(dir, "web")); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "brand.css"), []byte(BrandCSS(o.Config.Operator.Brand)), 0o644); err != nil {
+	css, err := pageCSS(h, o.WebDir, o.Config.Operator.Brand)
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "app.css"), css, 0o644); err != nil {
 		return err
 	}
 	op := o.Config.Operator
