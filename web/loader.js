@@ -45,13 +45,33 @@
     label.setAttribute("aria-valuemax", "100");
   }
 
+  // The service worker's first install waits for this (see the worker in
+  // internal/server/worker.go): the page is interactive, so caching the app
+  // no longer competes with its start.
+  function tellWorker() {
+    if (!("serviceWorker" in navigator)) return;
+    navigator.serviceWorker.getRegistration().then(function (r) {
+      if (!r) return;
+      var post = function () {
+        if (r.installing) r.installing.postMessage("signup:ready");
+      };
+      post();
+      r.addEventListener("updatefound", post);
+    }).catch(function () {});
+  }
+
   function start() {
     progress();
     var label = document.getElementById("app-wasm-loader-label");
     if (label) {
       new MutationObserver(progress).observe(label, { childList: true, characterData: true, subtree: true });
     }
+    var told = false;
     new MutationObserver(function () {
+      if (!told && ready()) {
+        told = true;
+        tellWorker();
+      }
       if (pending && ready()) {
         pending = false;
         var btn = document.getElementById("submit");

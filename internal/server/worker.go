@@ -7,13 +7,32 @@ package server
 // replaces a working installed copy. It answers only same-origin GETs: requests to the
 // homeserver, the reCAPTCHA script or any other origin go straight to the
 // network under the page's own Content-Security-Policy, never through the
-// worker. go-app fills {{.Version}} and {{.ResourcesToCache}}.
+// worker. A first install waits for the page to be interactive (see
+// firstInstallWait). go-app fills {{.Version}} and {{.ResourcesToCache}}.
 const workerJS = `// signup service worker
 const cacheName = "app-" + "{{.Version}}";
 const resourcesToCache = {{.ResourcesToCache}};
 
+// A first install waits until the page that registered the worker is
+// interactive (loader.js posts "signup:ready"), or firstInstallWait ms:
+// caching the app fetches app.wasm again, and that must not compete with
+// the page's own start. The page's copy is then in the HTTP cache, so the
+// worker's fetch is a revalidation, and the page has proved that the WASM
+// compiles. An update (an active worker exists) installs at once: the page
+// already runs from the cache.
+const firstInstallWait = 20000;
+let pageReady;
+const pageReadyOnce = new Promise((resolve) => { pageReady = resolve; });
+self.addEventListener("message", (event) => {
+  if (event.data === "signup:ready") pageReady(true);
+});
+
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
+    let proven = false;
+    if (!self.registration.active) {
+      proven = await Promise.race([pageReadyOnce, new Promise((r) => setTimeout(() => r(false), firstInstallWait))]);
+    }
     const cache = await caches.open(cacheName);
     try {
       await cache.addAll(resourcesToCache);
@@ -21,7 +40,7 @@ self.addEventListener("install", (event) => {
       // is only installed if its WASM compiles. Otherwise the install
       // fails and the previous version keeps serving.
       const wasm = resourcesToCache.find((u) => u.endsWith("/web/app.wasm"));
-      if (wasm) {
+      if (wasm && !proven) {
         const resp = await cache.match(wasm);
         await WebAssembly.compile(await resp.arrayBuffer());
       }
