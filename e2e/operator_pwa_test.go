@@ -166,3 +166,42 @@ func opContains(list []string, s string) bool {
 	}
 	return false
 }
+
+// TestOperatorPWAFirstInstallWaits checks that on a first visit the service
+// worker caches the app only once the page is interactive: its download of
+// app.wasm would otherwise compete with the page's own start. The page
+// tells it (web/loader.js), so it installs right after, not after its
+// 20 s fallback.
+func TestOperatorPWAFirstInstallWaits(t *testing.T) {
+	hs := tesths.Start(t, tesths.Config{})
+	s := StartSignup(t, "-config", opWriteConfig(t, opBaseConfig(hs.URL)))
+	ctx := NewBrowser(t)
+	// At the moment the app takes over, note whether any cache already
+	// holds app.wasm, and when the worker activates.
+	const probe = `window.__pwa = { cachedAtReady: null, readyAt: null, activeAt: null };
+new MutationObserver((_, obs) => {
+  if (document.querySelector('#signup[data-ready="true"]') === null) return;
+  obs.disconnect();
+  __pwa.readyAt = performance.now();
+  caches.keys().then((ks) => Promise.all(ks.map((k) => caches.open(k).then((c) => c.match("/web/app.wasm")))))
+    .then((hits) => { __pwa.cachedAtReady = hits.some((h) => !!h); });
+  navigator.serviceWorker.ready.then(() => { __pwa.activeAt = performance.now(); });
+}).observe(document, { subtree: true, attributes: true, childList: true });`
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: probe}); err != nil {
+		t.Fatal(err)
+	}
+	opOpen(t, ctx, s.URL+"/")
+	waitJS(t, ctx, `window.__pwa.cachedAtReady !== null`, "the cache check at take-over")
+	if eval[bool](t, ctx, `__pwa.cachedAtReady`) {
+		t.Error("app.wasm was already in the worker's cache when the page became interactive: the install competed with the start")
+	}
+	waitJS(t, ctx, `window.__pwa.activeAt !== null`, "the service worker to activate")
+	if d := eval[float64](t, ctx, `__pwa.activeAt - __pwa.readyAt`); d > 10000 {
+		t.Errorf("the worker activated %.0f ms after the page was interactive: it did not hear the page (the fallback is 20 s)", d)
+	}
+	// The installed worker serves the app: a reload works from its cache.
+	state := opEvalAwait[string](t, ctx, `caches.keys().then(ks => Promise.all(ks.map(k => caches.open(k).then(c => c.match("/web/app.wasm"))))).then(h => h.some(x => !!x) ? "cached" : "missing")`)
+	if state != "cached" {
+		t.Errorf("after the install, app.wasm is %s in the worker's cache", state)
+	}
+}
