@@ -301,7 +301,7 @@ type visit struct {
 	fcp, ready, usable float64
 	heap               float64 // JS heap used after a full GC, bytes
 	wasmMem            float64 // the WASM linear memory (Go's heap, stacks, data), bytes
-	timeline           string  // the page's resources: "/app.css 12→30"
+	timeline           string  // the page's resources: "/app.css 12→30", and when the WASM was instantiated
 	wire               float64 // bytes the server sent (proxy), all responses
 	requests           []string
 	pageResponses      int // responses the page saw (CDP)
@@ -326,7 +326,7 @@ func (t *tab) load(s *server, url string, st settle, timeout time.Duration) (vis
 	var v visit
 	began := time.Now()
 	defer func() {
-		fmt.Fprintf(debugLog, "load %s (settle %d): %v (ready at %.0f ms)\n", url, st, time.Since(began).Round(time.Millisecond), v.ready)
+		fmt.Fprintf(debugLog, "load %s (settle %d): %v (ready at %.0f ms, fcp %.0f ms): %s\n", url, st, time.Since(began).Round(time.Millisecond), v.ready, v.fcp, v.timeline)
 	}()
 	t.pageNet(true)
 	m := s.proxy.mark()
@@ -337,8 +337,8 @@ func (t *tab) load(s *server, url string, st settle, timeout time.Duration) (vis
 		return v, err
 	}
 	if st == settleSW {
-		// The service worker installs after the load (the widget's also
-		// compiles app.wasm then); it is done when its registration has
+		// The service worker installs during the load (the floor's) or once
+		// the page is interactive (the widget's); it is done when its registration has
 		// an activated worker. (It need not control this first page: the
 		// widget's claims only when it replaces an older version.)
 		v.swActive = waitJSPromise(t.ctx, `navigator.serviceWorker.getRegistration().then(r => !!r && !!r.active && r.active.state === "activated")`, 60*time.Second) == nil
@@ -364,7 +364,7 @@ func (t *tab) load(s *server, url string, st settle, timeout time.Duration) (vis
 		return v, err
 	}
 	v.fcp, v.ready, v.usable = times[0], times[1], times[2]
-	if tl, err := evalJS[string](t.ctx, `[...performance.getEntriesByType("navigation"), ...__bench.res].map(e => new URL(e.name || e.url).pathname + " " + Math.round(e.startTime ?? e.start) + "→" + Math.round(e.responseEnd ?? e.end)).join(", ")`); err == nil {
+	if tl, err := evalJS[string](t.ctx, `[...performance.getEntriesByType("navigation"), ...__bench.res].map(e => new URL(e.name || e.url).pathname + " " + Math.round(e.startTime ?? e.start) + "→" + Math.round(e.responseEnd ?? e.end)).join(", ") + "; instantiated " + Math.round(__bench.inst)`); err == nil {
 		v.timeline = tl
 	}
 	wire, reqs := s.proxy.since(m)

@@ -11,6 +11,9 @@
 //             go-app's loading overlay): the user can click and type
 //   mem       the WASM instance's memory (WebAssembly.instantiate* are
 //             wrapped to keep it): memBytes() is its size
+//   inst      when WebAssembly.instantiate* resolved: the module compiled
+//             and instantiated, Go's runtime about to start (the debug
+//             log's timelines)
 //   res       resource timing entries (url, start, responseEnd)
 //   keys      once `track` is set: the time of each keydown
 //   muts      once `track` is set (window.__benchTrack before this script): the time of each DOM change (each
@@ -41,6 +44,7 @@
     if (!orig) continue;
     WebAssembly[name] = async function (...args) {
       const r = await orig.apply(this, args);
+      B.inst = performance.now();
       try {
         B.mem = (r.instance || r).exports.mem || null;
       } catch (e) {}
