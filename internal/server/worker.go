@@ -17,9 +17,8 @@ const resourcesToCache = {{.ResourcesToCache}};
 // interactive (loader.js posts "signup:ready"), or firstInstallWait ms:
 // caching the app fetches app.wasm again, and that must not compete with
 // the page's own start. The page's copy is then in the HTTP cache, so the
-// worker's fetch is a revalidation, and the page has proved that the WASM
-// compiles. An update (an active worker exists) installs at once: the page
-// already runs from the cache.
+// worker's fetch is a revalidation. An update (an active worker exists)
+// installs at once: the page already runs from the cache.
 const firstInstallWait = 20000;
 let pageReady;
 const pageReadyOnce = new Promise((resolve) => { pageReady = resolve; });
@@ -29,9 +28,8 @@ self.addEventListener("message", (event) => {
 
 self.addEventListener("install", (event) => {
   event.waitUntil((async () => {
-    let proven = false;
     if (!self.registration.active) {
-      proven = await Promise.race([pageReadyOnce, new Promise((r) => setTimeout(() => r(false), firstInstallWait))]);
+      await Promise.race([pageReadyOnce, new Promise((r) => setTimeout(r, firstInstallWait))]);
     }
     const cache = await caches.open(cacheName);
     try {
@@ -40,7 +38,7 @@ self.addEventListener("install", (event) => {
       // is only installed if its WASM compiles. Otherwise the install
       // fails and the previous version keeps serving.
       const wasm = resourcesToCache.find((u) => u.endsWith("/web/app.wasm"));
-      if (wasm && !proven) {
+      if (wasm) {
         const resp = await cache.match(wasm);
         await WebAssembly.compile(await resp.arrayBuffer());
       }
