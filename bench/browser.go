@@ -298,16 +298,15 @@ func (t *tab) navigate(url string) error {
 // visit is what one page load measured. Times are in ms from the
 // navigation start.
 type visit struct {
-	fcp, ready, usable float64
-	heap               float64 // JS heap used after a full GC, bytes
-	wasmMem            float64 // the WASM linear memory (Go's heap, stacks, data), bytes
-	timeline           string  // the page's resources: "/app.css 12→30", and when the WASM was instantiated
-	wire               float64 // bytes the server sent (proxy), all responses
-	requests           []string
-	pageResponses      int // responses the page saw (CDP)
-	pageFromSW         int
-	pageEncoded        float64 // encodedDataLength sum of the page's responses (CDP)
-	swActive           bool    // the service worker was activated after the visit
+	fcp, ready, usable        float64
+	heap                      float64 // JS heap used after a full GC, bytes
+	wasmMem                   float64 // the WASM linear memory (Go's heap, stacks, data), bytes
+	timeline                  string  // the page's resources: "/app.css 12→30", and when the WASM was instantiated
+	wire                      float64 // bytes the server sent (proxy), all responses
+	requests                  []string
+	pageResponses, pageFromSW int     // responses the page saw (CDP), and of them from its service worker
+	pageEncoded               float64 // encodedDataLength sum of the page's responses (CDP)
+	swActive                  bool    // the service worker was activated after the visit
 }
 
 // settle says what a load waits for once the app is ready.
@@ -337,10 +336,9 @@ func (t *tab) load(s *server, url string, st settle, timeout time.Duration) (vis
 		return v, err
 	}
 	if st == settleSW {
-		// The service worker installs during the load (the floor's) or once
-		// the page is interactive (the widget's); it is done when its registration has
-		// an activated worker. (It need not control this first page: the
-		// widget's claims only when it replaces an older version.)
+		// The worker installs during the load (the floor's) or once the page
+		// is interactive (the widget's); done when its registration has an
+		// activated worker (the widget's claims pages only on updates).
 		v.swActive = waitJSPromise(t.ctx, `navigator.serviceWorker.getRegistration().then(r => !!r && !!r.active && r.active.state === "activated")`, 60*time.Second) == nil
 	}
 	if st >= settleQuiet {
