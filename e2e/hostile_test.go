@@ -10,6 +10,7 @@ package e2e
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -181,7 +182,14 @@ func TestHostileSubmitURL(t *testing.T) {
 		h.SetSubmitURL(submit)
 		do(t, ctx, chromedp.Click(chromedp.ID("msisdn-send")))
 		waitRequestsTo(t, h.Server, "POST", "/_matrix/client/v3/register/msisdn/requestToken", i+1)
-		waitJS(t, ctx, `(() => { const b = document.getElementById("msisdn-send"); return !!b && !b.disabled; })()`, "the send button after the answer")
+		// The answer has reached the page, and the widget has had time to
+		// handle it. (The button's disabled state is no signal: the widget
+		// may render the answer in the same frame as the click.)
+		waitJS(t, ctx, fmt.Sprintf(`(() => {
+			const done = performance.getEntriesByType("resource").filter(e => e.name.includes("/msisdn/requestToken") && e.responseEnd > 0);
+			const b = document.getElementById("msisdn-send");
+			return done.length >= %d && performance.now() - done[done.length - 1].responseEnd > 250 && !!b && !b.disabled;
+		})()`, i+1), "the answer, handled")
 		errText := alertText(t, ctx) + eval[string](t, ctx, `(document.getElementById("phone-error") || {}).textContent || ""`)
 		if !strings.Contains(errText, "could not understand") && !strings.Contains(errText, "does not trust") {
 			t.Errorf("submit_url %q: the user was told %q", submit, errText)
