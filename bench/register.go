@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"net"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,8 +13,6 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"signup/e2e/tesths"
 )
 
 // The registration benchmark: a full sign-up through the widget against
@@ -36,41 +32,6 @@ const (
 	checkDelay = 450
 	hiddenFor  = 5 * time.Second // the tab is hidden this long while the email waits
 )
-
-// homeserver is a tesths server on loopback, in this process.
-type homeserver struct {
-	*tesths.Server
-	srv *http.Server
-}
-
-func startHomeserver() (*homeserver, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	url := "http://" + ln.Addr().String()
-	hs := tesths.New(tesths.Config{
-		Flows: [][]string{{"m.login.terms", "m.login.registration_token", "m.login.email.identity", "m.login.dummy"}},
-		Params: map[string]any{"m.login.terms": map[string]any{"policies": map[string]any{
-			"privacy_policy": map[string]any{
-				"version": "1.0",
-				"en":      map[string]any{"name": "Privacy Policy", "url": url + tesths.PathPolicy + "?name=Privacy+Policy"},
-			},
-			"terms_of_service": map[string]any{
-				"version": "1.0",
-				"en":      map[string]any{"name": "Terms of Service", "url": url + tesths.PathPolicy + "?name=Terms+of+Service"},
-			},
-		}}},
-		RegistrationTokens: []string{benchToken},
-		TokenValidity:      true,
-	})
-	hs.URL = url
-	h := &homeserver{Server: hs, srv: &http.Server{Handler: hs, ReadHeaderTimeout: 10 * time.Second}}
-	go h.srv.Serve(ln)
-	return h, nil
-}
-
-func (h *homeserver) close() { h.srv.Close() }
 
 // regRun is one registration.
 type regRun struct {
@@ -376,53 +337,4 @@ func (c *chromium) register(s *server, hs *homeserver, n int, dumpDir string) (r
 		r.steps = append(r.steps, st)
 	}
 	return r, nil
-}
-
-// since returns the recorded requests after t, with method and a path
-// suffix ("" for any).
-func (h *homeserver) since(t time.Time, method, suffix string) []tesths.Request {
-	var out []tesths.Request
-	for _, q := range h.Requests() {
-		if q.Time.Before(t) || (method != "" && q.Method != method) || !strings.HasSuffix(q.Path, suffix) {
-			continue
-		}
-		out = append(out, q)
-	}
-	return out
-}
-
-func authType(q tesths.Request) string {
-	var body struct {
-		Auth struct {
-			Type string `json:"type"`
-		} `json:"auth"`
-	}
-	json.Unmarshal(q.Body, &body)
-	return body.Auth.Type
-}
-
-func countAuth(reqs []tesths.Request, ty string) int {
-	n := 0
-	for _, q := range reqs {
-		if authType(q) == ty {
-			n++
-		}
-	}
-	return n
-}
-
-func waitFor(f func() bool, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for !f() {
-		if time.Now().After(deadline) {
-			return errors.New("timed out")
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
-	return nil
-}
-
-func jsString(s string) string {
-	b, _ := json.Marshal(s)
-	return string(b)
 }
