@@ -8,6 +8,7 @@
 package jsonlite
 
 import (
+	"errors"
 	"strconv"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -60,7 +61,8 @@ func Parse(data []byte) (any, error) {
 }
 
 // StringMap parses a JSON object whose values are all strings, such as a
-// message catalogue.
+// message catalogue. A valid JSON value of another shape is a plain error,
+// not a SyntaxError.
 func StringMap(data []byte) (map[string]string, error) {
 	v, err := Parse(data)
 	if err != nil {
@@ -68,13 +70,13 @@ func StringMap(data []byte) (map[string]string, error) {
 	}
 	m, ok := v.(map[string]any)
 	if !ok {
-		return nil, &SyntaxError{Line: 1, Column: 1, msg: "want an object"}
+		return nil, errors.New("want an object")
 	}
 	out := make(map[string]string, len(m))
 	for k, e := range m {
 		s, ok := e.(string)
 		if !ok {
-			return nil, &SyntaxError{Line: 1, Column: 1, msg: strconv.Quote(k) + ": want a string"}
+			return nil, errors.New(strconv.Quote(k) + ": want a string")
 		}
 		out[k] = s
 	}
