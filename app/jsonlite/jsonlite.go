@@ -60,9 +60,8 @@ func Parse(data []byte) (any, error) {
 	return v, nil
 }
 
-// StringMap parses a JSON object whose values are all strings, such as a
-// message catalogue. A valid JSON value of another shape is a plain error,
-// not a SyntaxError.
+// StringMap parses a JSON object of strings (a message catalogue); another
+// shape is a plain error, not a SyntaxError.
 func StringMap(data []byte) (map[string]string, error) {
 	v, err := Parse(data)
 	if err != nil {
