@@ -45,7 +45,7 @@ func main() {
 type flags struct {
 	addr, config, homeserver, serverName, brand, web, version string
 	recaptcha, trusted, static, prefix                        string
-	guests                                                    bool
+	guests, stories                                           bool
 	timeout                                                   time.Duration
 	set                                                       map[string]bool
 }
@@ -81,6 +81,7 @@ func parseFlags(args []string) (flags, error) {
 	if guests {
 		f.set["guests"] = true
 	}
+	fs.BoolVar(&f.stories, "stories", os.Getenv("SIGNUP_STORIES") == "true", "serve /stories, every screen with sample data, for development (SIGNUP_STORIES=true)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -160,6 +161,7 @@ func run(args []string) error {
 		Config:  ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op, RequestTimeout: f.timeout},
 		WebDir:  f.web,
 		Version: f.version,
+		Stories: f.stories,
 	})
 	if err != nil {
 		return err
@@ -168,7 +170,7 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(h, defaultLimits)
 	log.Printf("serving the widget for %s (%s) on http://%s", hs.BaseURL, hs.ServerName, ln.Addr())
 	stop := make(chan os.Signal, 1)
 	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
@@ -196,7 +198,7 @@ func export(f flags, op *config.Config) error {
 		u, _ := url.Parse(cfg.HomeserverURL)
 		cfg.ServerName = u.Hostname()
 	}
-	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix}); err != nil {
+	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix, Stories: f.stories}); err != nil {
 		return err
 	}
 	log.Printf("wrote the static site to %s (config.json is read by the browser: edit it there)", f.static)

@@ -17,4 +17,4 @@ for _ in $(seq 1 120); do
 done
 echo "Dendrite is up on http://$hs_addr (log: .dendrite.log)"
 echo "Open http://$addr to register an account."
-bin/signup -addr "$addr" -homeserver "http://$hs_addr" -server-name localhost
+bin/signup -addr "$addr" -homeserver "http://$hs_addr" -server-name localhost -stories

@@ -10,7 +10,7 @@ hs_port=$(port); web_port=$(port)
 hs=$!
 trap 'kill $hs $web 2>/dev/null || true; pkill -P $hs 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$hs_port/_matrix/client/versions" >/dev/null 2>&1 && break; sleep 0.2; done
-bin/signup -addr "127.0.0.1:$web_port" -homeserver "http://127.0.0.1:$hs_port" -server-name example.org -brand "Example community" >/dev/null 2>&1 &
+bin/signup -addr "127.0.0.1:$web_port" -homeserver "http://127.0.0.1:$hs_port" -server-name example.org -brand "Example community" -stories >/dev/null 2>&1 &
 web=$!
 for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$web_port/" >/dev/null 2>&1 && break; sleep 0.2; done
 rm -rf docs/screens && mkdir -p docs/screens

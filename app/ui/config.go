@@ -203,9 +203,16 @@ func FromOperator(op *config.Config) Config {
 	return Config{HomeserverURL: strings.TrimRight(op.Homeserver.URL, "/"), ServerName: op.Homeserver.ServerName, Operator: *op}
 }
 
-// Routes registers the widget's pages with go-app. The server calls it
+// Routes registers the widget's page with go-app. The server calls it
 // with nil services (pre-render only); the browser with its own.
 func Routes(c Config, s *Services) {
 	app.Route("/", func() app.Composer { return &Register{Config: c, Services: s} })
+}
+
+// RouteStories registers /stories, the catalogue of every screen with
+// sample data. The server registers (and serves) it only when the operator
+// asks for it (-stories); the browser always can, since it only ever sees
+// the page when the server served it.
+func RouteStories(c Config) {
 	app.Route("/stories", func() app.Composer { return &Stories{Config: c} })
 }

@@ -38,6 +38,9 @@ type Options struct {
 	Prefix string
 	// Env adds entries to the page env (the static export's config URL).
 	Env map[string]string
+	// Stories serves the /stories catalogue of every screen with sample
+	// data (make run turns it on; off in production).
+	Stories bool
 }
 
 // AppHandler builds go-app's handler: the pre-rendered pages, app.js with
@@ -60,6 +63,9 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		o.Version = hex.EncodeToString(sum[:8])
 	}
 	ui.Routes(o.Config, nil)
+	if o.Stories {
+		ui.RouteStories(o.Config)
+	}
 	op := o.Config.Operator
 	name := o.Config.Brand()
 	if name == "" {
@@ -110,9 +116,13 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		CacheableResources:    []string{"/web/icon-192.png", "/web/icon.svg"},
 		RawHeaders:            []string{`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`},
 	}
-	if o.Prefix != "" {
-		h.Resources = prefixResolver(o.Prefix)
-	}
+	// Always a resolver of our own, never go-app's default LocalDir: with
+	// an http.Handler as Resources, go-app fetches its "proxy resources"
+	// (/robots.txt, /sitemap.xml, /ads.txt) from "http://" + the request's
+	// Host header and caches the first answer for ever. New never routes
+	// those paths to go-app; with a plain resolver, even a request that
+	// reached them could only resolve to a path, which no client fetches.
+	h.Resources = prefixResolver(o.Prefix)
 	return h, nil
 }
 
@@ -160,9 +170,35 @@ func New(o Options) (http.Handler, error) {
 		return nil, err
 	}
 	mux.Handle("/app.css", sheet)
-	mux.Handle("/", pageOnly(h))
+	page := pageOnly(h)
+	mux.Handle("/{$}", page)
+	if o.Stories {
+		mux.Handle("/stories", page)
+	}
+	for _, p := range goAppResources {
+		mux.Handle(p, page)
+	}
+	// Files crawlers look for at the root are files in web/, served from
+	// disk like the rest of web/ (404 when there is none).
+	for _, name := range rootFiles {
+		mux.Handle("/"+name, rewrite("/web/"+name, assets))
+	}
+	// Anything else is the mux's 404: go-app gets only the routes it owns.
 	return withHeaders(mux, o.Config), nil
 }
+
+// goAppResources are the paths go-app's handler generates (besides the
+// pages): its scripts, the service worker and the manifest, under their
+// current and legacy names. go-app serves them from memory.
+var goAppResources = []string{
+	"/app.js", "/goapp.js", "/wasm_exec.js", "/app-worker.js",
+	"/manifest.webmanifest", "/manifest.json",
+}
+
+// rootFiles are served at the site's root from web/ when an operator puts
+// them there (go-app's handler would instead fetch them over HTTP from the
+// host the request names).
+var rootFiles = []string{"robots.txt", "sitemap.xml", "ads.txt"}
 
 // BrandCSS is the end of the page's stylesheet (pageCSS) that puts the
 // operator's colours and font into the custom properties of web/app.css, so
