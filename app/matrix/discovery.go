@@ -71,8 +71,8 @@ func Discover(ctx context.Context, d Doer, input string) (Homeserver, error) {
 		return Homeserver{BaseURL: base}, nil
 	}
 	name := input
-	if strings.ContainsAny(name, "/?#@ ") {
-		return Homeserver{}, fmt.Errorf("%q is neither a URL nor a server name", name)
+	if !ValidServerName(name) {
+		return Homeserver{}, fmt.Errorf("%q is neither a URL nor a server name (hostname, IPv4 or [IPv6], with an optional :port)", name)
 	}
 	var tried []string
 	wk := NewClient("https://"+name, d)
@@ -122,6 +122,8 @@ func NormalizeBaseURL(s string) (string, error) {
 // ServerName asks a homeserver for its server name through its signing-key
 // endpoint (GET /_matrix/key/v2/server, which answers {server_name, ...}).
 // It is how the widget learns that http://127.0.0.1:8008 is "localhost".
+// A name outside the spec's grammar (ValidServerName) is an error: it would
+// end up in user IDs and in the pre-rendered page.
 // See https://spec.matrix.org/v1.16/server-server-api/#get_matrixkeyv2server.
 func ServerName(ctx context.Context, d Doer, baseURL string) (string, error) {
 	var body struct {
@@ -130,8 +132,12 @@ func ServerName(ctx context.Context, d Doer, baseURL string) (string, error) {
 	if err := NewClient(baseURL, d).call(ctx, "server name lookup", "GET", "/_matrix/key/v2/server", nil, nil, &body); err != nil {
 		return "", err
 	}
-	if body.ServerName == "" || strings.ContainsAny(body.ServerName, "/@ ") {
-		return "", &ResponseError{Op: "server name lookup", Status: 200, Reason: "no valid server_name"}
+	if body.ServerName == "" {
+		return "", &ResponseError{Op: "server name lookup", Status: 200, Reason: "no server_name"}
+	}
+	if !ValidServerName(body.ServerName) {
+		return "", &ResponseError{Op: "server name lookup", Status: 200,
+			Reason: fmt.Sprintf("server_name %q is not a server name (hostname, IPv4 or [IPv6], with an optional :port)", body.ServerName)}
 	}
 	return body.ServerName, nil
 }
