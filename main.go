@@ -220,7 +220,7 @@ func resolveHomeserver(ctx context.Context, c config.Homeserver) (matrix.Homeser
 	case hs.ServerName == "":
 		if name, err := matrix.ServerName(ctx, d, hs.BaseURL); err == nil {
 			hs.ServerName = name
-		} else if u, err := url.Parse(hs.BaseURL); err == nil {
+		} else if u, err := url.Parse(hs.BaseURL); err == nil && matrix.ValidServerName(u.Host) {
 			hs.ServerName = u.Host
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"signup/app/i18n"
+	"signup/app/matrix"
 )
 
 // The checks below are plain loops, not regular expressions: this package
@@ -101,8 +102,8 @@ func (c *Config) Validate() error {
 	} else if !isHomeserver(c.Homeserver.URL) {
 		add("homeserver.url", "%q is neither an http(s) URL nor a server name", c.Homeserver.URL)
 	}
-	if s := c.Homeserver.ServerName; s != "" && !isServerName(s) {
-		add("homeserver.server_name", "%q is not a server name", s)
+	if s := c.Homeserver.ServerName; s != "" && !matrix.ValidServerName(s) {
+		add("homeserver.server_name", "%q is not a server name (hostname, IPv4 or [IPv6], with an optional :port)", s)
 	}
 	for i, ch := range c.Homeserver.Choices {
 		f := fmt.Sprintf("homeserver.choices[%d]", i)
@@ -111,6 +112,9 @@ func (c *Config) Validate() error {
 		}
 		if !isHomeserver(ch.URL) {
 			add(f+".url", "%q is neither an http(s) URL nor a server name", ch.URL)
+		}
+		if s := ch.ServerName; s != "" && !matrix.ValidServerName(s) {
+			add(f+".server_name", "%q is not a server name (hostname, IPv4 or [IPv6], with an optional :port)", s)
 		}
 	}
 	for i, o := range c.Homeserver.TrustedOrigins {
