@@ -95,8 +95,15 @@ type Languages struct {
 
 // Registration options.
 type Registration struct {
-	Guests          bool   `json:"guests,omitempty"`
-	InhibitLogin    bool   `json:"inhibit_login,omitempty"`
+	Guests bool `json:"guests,omitempty"`
+	// InhibitLogin asks /register for no access token and no device
+	// (inhibit_login). Unset means true, unless a client has login_token:
+	// get_token needs an access token, and the widget logs that device out
+	// once it has the login token. An explicit false without such a client
+	// leaves a logged-in device behind on every sign-up, whose token the
+	// widget drops. Read it through Config.ShouldInhibitLogin. See
+	// https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv3register.
+	InhibitLogin    *bool  `json:"inhibit_login,omitempty"`
 	DeviceName      string `json:"initial_device_display_name,omitempty"`
 	RecaptchaScript string `json:"recaptcha_script,omitempty"`
 	UsernameHint    string `json:"username_hint,omitempty"`
@@ -106,9 +113,9 @@ type Registration struct {
 type After struct {
 	// Welcome shows the welcome panel (default true).
 	Welcome *bool `json:"welcome,omitempty"`
-	// Clients are "Open in …" buttons. URL may contain {user_id},
-	// {homeserver} and {login_token}; without a URL the client is opened
-	// through matrix.to.
+	// Clients are "Open in …" buttons. URL may contain {user_id} and
+	// {homeserver}, and {login_token} when the client has login_token:
+	// true; without a URL the client is opened through matrix.to.
 	Clients []Client `json:"clients,omitempty"`
 	// Redirect sends the user to this URL after sign-up (http(s) only,
 	// never taken from the page's URL).
@@ -124,7 +131,10 @@ type Client struct {
 	URL  string `json:"url,omitempty"`
 	// LoginToken hands the new account over with a one-time loginToken
 	// (POST /_matrix/client/v1/login/get_token) when the server offers it;
-	// URL must then contain {login_token}.
+	// URL must then contain {login_token}, and only such a client gets
+	// it. Put it in the URL's fragment (after #) where the client reads it
+	// there: a fragment is never sent to a server, so the token stays out
+	// of server logs and Referer headers.
 	LoginToken bool `json:"login_token,omitempty"`
 }
 
@@ -132,11 +142,36 @@ type Client struct {
 type Embed struct {
 	// AllowedOrigins may frame the widget and receive its messages. Empty
 	// means: not embeddable by other sites (frame-ancestors 'self').
+	// Validate normalises them as browsers write an origin (lower-case
+	// scheme and host, no default port, no trailing slash), so that what
+	// the widget compares with the parent's origin and what the server
+	// puts in frame-ancestors are the same strings.
 	AllowedOrigins []string `json:"allowed_origins,omitempty"`
 }
 
 // ShowWelcome reports whether the welcome panel is shown.
 func (a After) ShowWelcome() bool { return a.Welcome == nil || *a.Welcome }
+
+// WantsLoginToken reports whether a client takes a one-time login token.
+func (a After) WantsLoginToken() bool {
+	for _, c := range a.Clients {
+		if c.LoginToken {
+			return true
+		}
+	}
+	return false
+}
+
+// ShouldInhibitLogin reports whether /register is sent inhibit_login:
+// true, so that the sign-up leaves no device behind. It is the operator's
+// registration.inhibit_login, true when unset, and false whenever a client
+// takes a login token (get_token needs the access token of a login).
+func (c *Config) ShouldInhibitLogin() bool {
+	if c.After.WantsLoginToken() {
+		return false
+	}
+	return c.Registration.InhibitLogin == nil || *c.Registration.InhibitLogin
+}
 
 // ShouldNotifyParent reports whether signup:registered is posted to the
 // embedding page (default true).

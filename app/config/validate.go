@@ -151,23 +151,25 @@ func (c *Config) Validate() error {
 				add(f+".url", "want an http(s) URL, optionally with {user_id}, {homeserver}, {login_token}")
 			}
 			for _, p := range names {
-				if p != "{user_id}" && p != "{homeserver}" && p != "{login_token}" {
+				switch {
+				case p == "{login_token}" && !cl.LoginToken:
+					add(f+".url", "{login_token} is filled in only for a client with login_token: true: set that "+
+						"(and keep the placeholder in the URL fragment, after #, which keeps the token out of "+
+						"server logs and Referer headers), or remove the placeholder")
+				case p != "{user_id}" && p != "{homeserver}" && p != "{login_token}":
 					add(f+".url", "unknown placeholder %s", p)
 				}
 			}
 		}
 		if cl.LoginToken && !strings.Contains(cl.URL, "{login_token}") {
-			add(f+".url", "login_token needs {login_token} in the URL")
+			add(f+".url", "login_token needs {login_token} in the URL, best in its fragment (after #), "+
+				"which keeps the token out of server logs and Referer headers")
 		}
 	}
 	if r := c.After.Redirect; r != "" && !isWebURL(r) {
 		add("after_signup.redirect", "want an http(s) URL")
 	}
-	for i, o := range c.Embed.AllowedOrigins {
-		if !isOrigin(o) {
-			add(fmt.Sprintf("embed.allowed_origins[%d]", i), "%q is not an origin (scheme://host[:port]; no wildcards)", o)
-		}
-	}
+	c.Embed.AllowedOrigins = normalizeOrigins(c.Embed.AllowedOrigins, "embed.allowed_origins", add)
 	if len(errs) > 0 {
 		return errs
 	}
