@@ -33,7 +33,7 @@ func (r *Register) afterSignUp(resp *matrix.RegisterResponse) {
 			"user_id": resp.UserID, "homeserver": r.hs.BaseURL,
 		})
 	}
-	if r.wantsLoginToken() && resp.AccessToken != "" {
+	if r.wantsLoginToken() && resp.AccessToken != "" && !r.guest {
 		r.fetchLoginToken(resp.AccessToken)
 	}
 	if op.Redirect != "" && r.Services.Navigate != nil && matrix.IsWebURL(op.Redirect) {
@@ -43,36 +43,33 @@ func (r *Register) afterSignUp(resp *matrix.RegisterResponse) {
 	}
 }
 
-func (r *Register) wantsLoginToken() bool {
-	for _, c := range r.Config.Operator.After.Clients {
-		if c.LoginToken {
-			return true
-		}
-	}
-	return false
-}
+func (r *Register) wantsLoginToken() bool { return r.Config.Operator.After.WantsLoginToken() }
 
 // fetchLoginToken asks POST /_matrix/client/v1/login/get_token for a
-// one-time token that signs the new account into a configured web client.
-// The access token is used here only, never handed on; where the server
-// does not offer the endpoint, the clients get a plain link.
+// one-time token that signs the new account into a configured web client,
+// then logs the widget's own device out (POST /_matrix/client/v3/logout),
+// so that the sign-up leaves no device behind: the login token does not
+// depend on it. The access token is used here only, never handed on;
+// where the server does not offer get_token, the clients get a plain
+// link. A logout that fails changes nothing for the user.
 func (r *Register) fetchLoginToken(accessToken string) {
 	client := r.client()
 	ctx, stop := r.withTimeout(15 * time.Second)
 	r.ctx.Async(func() {
+		defer stop()
 		tok, err := client.GetLoginToken(ctx, accessToken)
-		stop()
-		if err != nil {
-			return
+		if err == nil {
+			r.ctx.Dispatch(func(app.Context) { r.loginToken = tok })
 		}
-		r.ctx.Dispatch(func(app.Context) { r.loginToken = tok })
+		_ = client.Logout(ctx, accessToken)
 	})
 }
 
 // clientLink returns the "Open in …" URL of a client for the new account:
 // the operator's template with {user_id} and {homeserver} filled in, and
-// {login_token} when the server gave one; without a token, the parameter
-// that would carry it is left out (a plain link).
+// {login_token} when the server gave one and the client has login_token:
+// true (config validation refuses the placeholder elsewhere); without a
+// token, the parameter that would carry it is left out (a plain link).
 func (r *Register) clientLink(c config.Client) string {
 	uid := r.result.UserID
 	if c.URL == "" {
@@ -80,7 +77,7 @@ func (r *Register) clientLink(c config.Client) string {
 	}
 	link := strings.ReplaceAll(c.URL, "{user_id}", url.QueryEscape(uid))
 	link = strings.ReplaceAll(link, "{homeserver}", url.QueryEscape(r.hs.BaseURL))
-	if r.loginToken != "" {
+	if c.LoginToken && r.loginToken != "" {
 		link = strings.ReplaceAll(link, "{login_token}", url.QueryEscape(r.loginToken))
 	} else {
 		link = dropParam(link, "{login_token}")

@@ -135,7 +135,7 @@ func (r *Register) sendOpts(auth *matrix.AuthDict, quiet bool) {
 		Username:                 r.username,
 		Password:                 r.password,
 		InitialDeviceDisplayName: r.Config.DeviceName(),
-		InhibitLogin:             r.Config.Operator.Registration.InhibitLogin && !r.wantsLoginToken(),
+		InhibitLogin:             r.Config.Operator.ShouldInhibitLogin(),
 	}
 	client := r.client()
 	ctx, stop := r.withTimeout(r.requestTimeout())
