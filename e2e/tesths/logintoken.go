@@ -21,12 +21,10 @@ func (s *Server) issueAccess(userID string) string {
 // one-time login_token for the user of the bearer token. See
 // https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv1loginget_token.
 func (s *Server) handleGetToken(r *http.Request, _ []byte) reply {
-	auth := r.Header.Get("Authorization")
-	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if _, known := s.access[tok]; !ok || !known {
-		return errReply(http.StatusUnauthorized, "M_UNKNOWN_TOKEN", "Unknown access token")
+	if _, _, rep := s.bearer(r); rep != nil {
+		return *rep
 	}
 	lt := "lt_" + strings.TrimPrefix(newToken(), "syt_")
 	s.loginTokens = append(s.loginTokens, lt)

@@ -86,7 +86,7 @@ func (s *Server) handleLogin(_ *http.Request, body []byte) reply {
 	if deviceID == "" {
 		deviceID = newDeviceID()
 	}
-	return jsonReply(loginResponse{UserID: a.userID, AccessToken: newToken(), DeviceID: deviceID})
+	return jsonReply(loginResponse{UserID: a.userID, AccessToken: s.issueAccess(a.userID), DeviceID: deviceID})
 }
 
 var localpartRE = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)

@@ -344,6 +344,10 @@ func (s *Server) route(r *http.Request, body []byte) reply {
 		byMethod = map[string]handler{"GET": s.handleAuthMetadata}
 	case p == pathGetToken && s.cfg.LoginTokens:
 		byMethod = map[string]handler{"POST": s.handleGetToken}
+	case p == pathLogout:
+		byMethod = map[string]handler{"POST": s.handleLogout}
+	case p == pathWhoami:
+		byMethod = map[string]handler{"GET": s.handleWhoami}
 	case p == pathWellKnown && s.cfg.WellKnown != nil:
 		byMethod = map[string]handler{"GET": s.handleWellKnown}
 	case strings.HasPrefix(p, pathFallbackPre) && strings.HasSuffix(p, pathFallbackSuf) &&
