@@ -107,6 +107,11 @@ type Registration struct {
 	DeviceName      string `json:"initial_device_display_name,omitempty"`
 	RecaptchaScript string `json:"recaptcha_script,omitempty"`
 	UsernameHint    string `json:"username_hint,omitempty"`
+	// Recaptcha false turns the widget's reCAPTCHA off (default true): no
+	// script is loaded and the CSP allows none; the m.login.recaptcha
+	// stage opens the homeserver's fallback page. Read it through
+	// ui.Config.RecaptchaScript.
+	Recaptcha *bool `json:"recaptcha,omitempty"`
 }
 
 // After is what happens after sign-up.

@@ -87,9 +87,6 @@ func checkSafe(t *testing.T, c *config.Config) {
 	if r := c.After.Redirect; r != "" && !isLink(r) {
 		t.Fatalf("after_signup.redirect %q", r)
 	}
-	if s := c.Registration.RecaptchaScript; s != "" && !isLink(s) {
-		t.Fatalf("registration.recaptcha_script %q", s)
-	}
 	for _, cl := range c.After.Clients {
 		if cl.URL == "" {
 			continue
@@ -119,7 +116,7 @@ func checkSafe(t *testing.T, c *config.Config) {
 		t.Fatalf("font %q can escape its CSS", c.Brand.Font)
 	}
 	b := c.Brand
-	for _, v := range []string{b.Logo, b.Stylesheet, b.Icons.Icon192, b.Icons.Icon512, b.Icons.Maskable, b.Icons.SVG} {
+	for _, v := range []string{b.Logo, b.Stylesheet, b.Icons.Icon192, b.Icons.Icon512, b.Icons.Maskable, b.Icons.SVG, c.Registration.RecaptchaScript} {
 		if v == "" || isLink(v) {
 			continue
 		}

@@ -134,8 +134,8 @@ func (c *Config) Validate() error {
 			add("languages.default", "no catalogue for %q (have %s)", d, strings.Join(i18n.Languages(), ", "))
 		}
 	}
-	if s := c.Registration.RecaptchaScript; s != "" && !isWebURL(s) {
-		add("registration.recaptcha_script", "want an http(s) URL")
+	if s := c.Registration.RecaptchaScript; s != "" && !isAsset(s) {
+		add("registration.recaptcha_script", "want an http(s) URL or a path on this site")
 	}
 	if len(c.Registration.DeviceName) > 100 {
 		add("registration.initial_device_display_name", "longer than 100 characters")

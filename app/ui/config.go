@@ -66,8 +66,12 @@ func (c Config) DeviceName() string {
 	return "Sign-up widget"
 }
 
-// RecaptchaScript is the URL of the reCAPTCHA script.
+// RecaptchaScript is the URL of the reCAPTCHA script, or "" when the
+// operator turned reCAPTCHA off (registration.recaptcha: false).
 func (c Config) RecaptchaScript() string {
+	if on := c.Operator.Registration.Recaptcha; on != nil && !*on {
+		return ""
+	}
 	if s := c.Operator.Registration.RecaptchaScript; s != "" {
 		return s
 	}

@@ -31,8 +31,13 @@ func (r *Register) recaptchaKey() string {
 
 // startRecaptcha loads the operator's reCAPTCHA script and draws the
 // widget once the stage is on screen; a script that cannot load (blocked,
-// offline, CSP) turns the stage into the fallback page.
+// offline, CSP), or reCAPTCHA turned off by the operator, turns the stage
+// into the fallback page.
 func (r *Register) startRecaptcha() {
+	if r.recaptchaOff() {
+		r.captcha.blocked = true
+		return
+	}
 	if !r.live() || r.Services.Recaptcha == nil {
 		return
 	}
@@ -68,9 +73,19 @@ func (r *Register) startRecaptcha() {
 	})
 }
 
+// recaptchaOff reports that the operator turned reCAPTCHA off
+// (registration.recaptcha: false): the homeserver's fallback page is the
+// stage, and the widget loads no script.
+func (r *Register) recaptchaOff() bool {
+	return r.Config.RecaptchaScript() == ""
+}
+
 // renderRecaptcha draws the container the script renders into, or the
-// fallback page when the script could not load.
+// fallback page when the script could not load or is turned off.
 func (r *Register) renderRecaptcha() app.UI {
+	if r.recaptchaOff() {
+		return r.renderFallback()
+	}
 	if r.captcha.blocked {
 		return app.Div().Body(
 			app.P().ID("recaptcha-blocked").Role("status").Text(r.t.T("recaptcha.blocked")),

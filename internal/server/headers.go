@@ -2,14 +2,43 @@ package server
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 
 	"signup/app/matrix"
 	"signup/app/ui"
 )
 
+// header is one response header.
+type header struct{ name, value string }
+
+// hstsValue is the Strict-Transport-Security the server sends: two years,
+// the max-age hstspreload.org asks for. No includeSubDomains: the widget
+// cannot know what else runs under its parent domain.
+const hstsValue = "max-age=63072000"
+
+// permissionsPolicy turns off what a sign-up form never needs.
+const permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+// securityHeaders are the headers of every response, in the order they
+// are sent; the static export writes the same list into _headers, and the
+// README documents them for nginx and Caddy. hsts adds
+// Strict-Transport-Security (the -hsts flag).
+func securityHeaders(c ui.Config, hsts bool) []header {
+	hs := []header{
+		{"Content-Security-Policy", contentSecurityPolicy(c)},
+		{"X-Content-Type-Options", "nosniff"},
+		{"Referrer-Policy", "no-referrer"},
+		{"Permissions-Policy", permissionsPolicy},
+	}
+	if hsts {
+		hs = append(hs, header{"Strict-Transport-Security", hstsValue})
+	}
+	return hs
+}
+
 // contentSecurityPolicy allows scripts from self (and the reCAPTCHA
-// script's origins, with its frame), WASM compilation, requests to self,
+// script's paths, with its frame), WASM compilation, requests to self,
 // the homeserver and the origins trusted with codes, and framing by self.
 func contentSecurityPolicy(c ui.Config) string {
 	op := c.Operator
@@ -38,15 +67,11 @@ func contentSecurityPolicy(c ui.Config) string {
 	for _, o := range op.Embed.AllowedOrigins {
 		ancestors = appendOrigin(ancestors, o)
 	}
-	script := []string{"'self'", "'wasm-unsafe-eval'"}
-	var frame []string
-	switch captcha := c.RecaptchaScript(); {
-	case captcha == ui.DefaultRecaptchaScript:
-		script = append(script, "https://www.google.com", "https://www.gstatic.com")
-		frame = append(frame, "https://www.google.com", "https://recaptcha.google.com")
-	case matrix.Origin(captcha) != "":
-		script = append(script, matrix.Origin(captcha))
-		frame = append(frame, matrix.Origin(captcha))
+	captchaScript, captchaFrame := recaptchaSources(c.RecaptchaScript())
+	script := append([]string{"'self'", "'wasm-unsafe-eval'"}, captchaScript...)
+	frame := captchaFrame
+	if len(frame) == 0 {
+		frame = []string{"'none'"}
 	}
 	return strings.Join([]string{
 		"default-src 'self'",
@@ -63,26 +88,87 @@ func contentSecurityPolicy(c ui.Config) string {
 	}, "; ")
 }
 
-// withHeaders sets the security headers on every response: a strict
-// Content-Security-Policy (scripts from self only, WASM compilation allowed,
-// requests only to self and the homeserver, framing by self only),
-// nosniff, no referrer, and a Permissions-Policy that turns off what a
-// sign-up form never needs. No Cross-Origin-Opener-Policy: it guards only
-// against a cross-origin page that opened the widget, and Chromium answers
-// it by moving the page to a new renderer process, which delayed the first
-// paint of every fresh tab by about 40 ms (make bench). An operator who
-// wants it adds it in front (same-origin-allow-popups keeps the fallback
-// popup working).
-func withHeaders(h http.Handler, c ui.Config) http.Handler {
-	csp := contentSecurityPolicy(c)
+// recaptchaSources are the script-src and frame-src sources the reCAPTCHA
+// script needs. Google's script gets the /recaptcha/ paths Google documents
+// (api.js loads www.gstatic.com/recaptcha/releases/… and frames
+// www.google.com/recaptcha/api2/anchor), never all of www.google.com or
+// www.gstatic.com, which serve JSONP endpoints and other scripts that
+// would let an injection through the CSP. A script on another host gets
+// its own directory for both; a path on this site needs nothing beyond
+// 'self'; reCAPTCHA turned off (an empty script) gets nothing.
+func recaptchaSources(script string) (scripts, frames []string) {
+	switch {
+	case script == "":
+		return nil, nil
+	case script == ui.DefaultRecaptchaScript:
+		return []string{"https://www.google.com/recaptcha/", "https://www.gstatic.com/recaptcha/"},
+			[]string{"https://www.google.com/recaptcha/", "https://recaptcha.google.com/recaptcha/"}
+	}
+	dir := scriptDir(script)
+	if dir == "" {
+		return nil, nil
+	}
+	return []string{dir}, []string{dir}
+}
+
+// scriptDir is the directory of an http(s) URL as a CSP source
+// ("https://host/path/"), or "" for anything else (a path on this site).
+// The path is written as the URL escapes it, with the characters that
+// separate CSP sources and directives escaped too.
+func scriptDir(s string) string {
+	o := matrix.Origin(s)
+	if o == "" {
+		return ""
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return ""
+	}
+	p := u.EscapedPath()
+	p = p[:strings.LastIndex(p, "/")+1]
+	if p == "" {
+		p = "/"
+	}
+	return o + strings.NewReplacer(";", "%3B", ",", "%2C", "'", "%27").Replace(p)
+}
+
+// metaPolicy is csp without the directives a <meta http-equiv> policy
+// ignores (frame-ancestors, report-uri, sandbox: CSP Level 3, section
+// 3.3), for the static export's pages.
+func metaPolicy(csp string) string {
+	var kept []string
+	for _, d := range strings.Split(csp, ";") {
+		d = strings.TrimSpace(d)
+		name, _, _ := strings.Cut(d, " ")
+		switch strings.ToLower(name) {
+		case "", "frame-ancestors", "report-uri", "sandbox":
+			continue
+		}
+		kept = append(kept, d)
+	}
+	return strings.Join(kept, "; ")
+}
+
+// withHeaders sets the security headers (securityHeaders) on every
+// response: a strict Content-Security-Policy (scripts from self only, WASM
+// compilation allowed, requests only to self and the homeserver, framing
+// by self only), nosniff, no referrer, and a Permissions-Policy that turns
+// off what a sign-up form never needs; Strict-Transport-Security with
+// hsts (TLS ends at a proxy in front), and over TLS. No
+// Cross-Origin-Opener-Policy: it guards only against a cross-origin page
+// that opened the widget, and Chromium answers it by moving the page to a
+// new renderer process, which delayed the first paint of every fresh tab
+// by about 40 ms (make bench). An operator who wants it adds it in front
+// (same-origin-allow-popups keeps the fallback popup working).
+func withHeaders(h http.Handler, c ui.Config, hsts bool) http.Handler {
+	hs := securityHeaders(c, hsts)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
-		hd.Set("Content-Security-Policy", csp)
-		hd.Set("X-Content-Type-Options", "nosniff")
-		hd.Set("Referrer-Policy", "no-referrer")
-		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
-		if r.TLS != nil {
-			hd.Set("Strict-Transport-Security", "max-age=63072000")
+		for _, x := range hs {
+			hd.Set(x.name, x.value)
+		}
+		if r.TLS != nil && !hsts {
+			hd.Set("Strict-Transport-Security", hstsValue)
 		}
 		h.ServeHTTP(w, r)
 	})

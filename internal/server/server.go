@@ -38,6 +38,9 @@ type Options struct {
 	Prefix string
 	// Env adds entries to the page env (the static export's config URL).
 	Env map[string]string
+	// HSTS sends Strict-Transport-Security on every response, for a
+	// deployment whose TLS ends at a proxy in front (the -hsts flag).
+	HSTS bool
 	// Stories serves the /stories catalogue of every screen with sample
 	// data (make run turns it on; off in production).
 	Stories bool
@@ -184,7 +187,7 @@ func New(o Options) (http.Handler, error) {
 		mux.Handle("/"+name, rewrite("/web/"+name, assets))
 	}
 	// Anything else is the mux's 404: go-app gets only the routes it owns.
-	return withHeaders(mux, o.Config), nil
+	return withHeaders(mux, o.Config, o.HSTS), nil
 }
 
 // goAppResources are the paths go-app's handler generates (besides the
