@@ -38,8 +38,16 @@ func Policies(info *matrix.AuthInfo, langs []string) ([]Policy, error) {
 		return nil, fmt.Errorf("%w: no policies", ErrBadTerms)
 	}
 	ids := make([]string, 0, len(params.Policies))
-	for id := range params.Policies {
+	for id, raw := range params.Policies {
+		// Only objects are policies: continuwuity sends a string
+		// "version": "latest" beside them, which is no document to accept.
+		if !isObject(raw) {
+			continue
+		}
 		ids = append(ids, id)
+	}
+	if len(ids) == 0 {
+		return nil, fmt.Errorf("%w: no policies", ErrBadTerms)
 	}
 	sort.Strings(ids)
 	if len(ids) > MaxPolicies {
@@ -54,6 +62,18 @@ func Policies(info *matrix.AuthInfo, langs []string) ([]Policy, error) {
 		out = append(out, p)
 	}
 	return out, nil
+}
+
+// isObject reports whether raw is a JSON object.
+func isObject(raw json.RawMessage) bool {
+	for _, c := range raw {
+		switch c {
+		case ' ', '\t', '\n', '\r':
+			continue
+		}
+		return c == '{'
+	}
+	return false
 }
 
 type translation struct {

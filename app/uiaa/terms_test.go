@@ -236,3 +236,29 @@ func TestPoliciesMalformed(t *testing.T) {
 		}
 	})
 }
+
+// continuwuity's m.login.terms params: a string "version" beside the
+// policies, and a policy without a version of its own.
+const continuwuityTerms = `{
+  "policies": {
+    "version": "latest",
+    "privacy_policy": {
+      "en": {"name": "Privacy Policy", "url": "https://example.org/privacy"}
+    }
+  }
+}`
+
+func TestPoliciesInterop(t *testing.T) {
+	t.Run("continuwuity's string version beside the policies is skipped, and a missing version is fine", func(t *testing.T) {
+		ps := mustPolicies(t, continuwuityTerms, "en")
+		want := []Policy{{ID: "privacy_policy", Lang: "en", Name: "Privacy Policy", URL: "https://example.org/privacy"}}
+		if fmt.Sprint(ps) != fmt.Sprint(want) {
+			t.Errorf("got %+v, want %+v", ps, want)
+		}
+	})
+	t.Run("entries that are not objects leave no policy: malformed", func(t *testing.T) {
+		if _, err := Policies(termsInfo(`{"policies":{"version":"latest","n":1,"l":[],"z":null}}`), nil); !errors.Is(err, ErrBadTerms) {
+			t.Errorf("got %v", err)
+		}
+	})
+}
