@@ -4,10 +4,11 @@ import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
-// logo returns the operator's logo, else the widget's icon.
+// logo returns the operator's logo, else the widget's icon, ready for
+// the src attribute (SafeAttr).
 func (r *Register) logo() string {
 	if l := r.Config.Operator.Brand.Logo; l != "" {
-		return l
+		return SafeAttr(l)
 	}
 	return "/web/icon.svg"
 }
@@ -56,7 +57,7 @@ func (r *Register) renderFooter() app.UI {
 	return app.Footer().Class("footer").Body(
 		app.Ul().Body(app.Range(links).Slice(func(i int) app.UI {
 			l := links[i]
-			return app.Li().Body(app.A().Href(l.URL).Rel("noopener noreferrer").Target("_blank").Text(l.Label))
+			return app.Li().Body(app.A().Href(SafeAttr(l.URL)).Rel("noopener noreferrer").Target("_blank").Text(l.Label))
 		})),
 	)
 }

@@ -34,7 +34,7 @@ func (f field) render() app.UI {
 		ID(f.ID).
 		Name(f.ID).
 		Type(f.Type).
-		Value(f.Value).
+		Value(SafeAttr(f.Value)).
 		Attr("autocomplete", f.AutoComplete).
 		Aria("describedby", strings.Join(described, " ")).
 		Aria("invalid", f.Error != "").

@@ -58,7 +58,7 @@ func (r *Register) renderAlert() app.UI {
 			return app.P().Class("alert__detail").Text(r.t.T("server.said", r.formDetail))
 		}),
 		app.If(r.contact != "", func() app.UI {
-			return app.P().Body(app.A().ID("contact").Href(r.contact).Rel("noopener noreferrer").Text(r.t.T("closed.contact")))
+			return app.P().Body(app.A().ID("contact").Href(SafeAttr(r.contact)).Rel("noopener noreferrer").Text(r.t.T("closed.contact")))
 		}),
 	)
 }

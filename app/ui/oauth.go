@@ -31,7 +31,7 @@ func (r *Register) renderOAuth() app.UI {
 	return app.Section().ID("oauth").Class("card").Aria("labelledby", "oauth-title").Body(
 		app.H1().ID("oauth-title").Text(r.t.T("oauth.title", r.oauthIssuer)),
 		app.P().Text(r.t.T("oauth.body")),
-		app.A().ID("oauth-link").Class("button").Href(r.oauthURL).
+		app.A().ID("oauth-link").Class("button").Href(SafeAttr(r.oauthURL)).
 			Rel("noopener noreferrer").Text(r.t.T("oauth.go", r.oauthIssuer)),
 	)
 }

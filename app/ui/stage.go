@@ -107,7 +107,7 @@ func (r *Register) renderStage() app.UI {
 	default:
 		body = r.renderFallback()
 	}
-	return app.Section().ID("stage").Class("card").DataSet("stage", r.plan.Next).
+	return app.Section().ID("stage").Class("card").DataSet("stage", SafeAttr(string(r.plan.Next))).
 		Aria("labelledby", "stage-title").Body(
 		app.H1().ID("stage-title").TabIndex(-1).Text(r.t.T(r.stageTitleKey())),
 		app.If(total > 1, func() app.UI {

@@ -63,7 +63,7 @@ func (r *Register) renderTerms() app.UI {
 					box,
 					app.Label().For(id).Text(r.t.T("terms.accept", p.Name)),
 					app.If(p.URL != "", func() app.UI {
-						return app.A().Class("policy__link").Href(p.URL).Target("_blank").
+						return app.A().Class("policy__link").Href(SafeAttr(p.URL)).Target("_blank").
 							Rel("noopener noreferrer").Text(r.t.T("terms.open", p.Name))
 					}),
 				)

@@ -91,23 +91,23 @@ func AppHandler(o *Options) (*app.Handler, error) {
 	// stylesheet (pageCSS), so only the operator's own is added.
 	var styles []string
 	if op.Brand.Stylesheet != "" {
-		styles = append(styles, op.Brand.Stylesheet)
+		styles = append(styles, headURL(op.Brand.Stylesheet))
 	}
 	h := &app.Handler{
 		Name:        name,
 		ShortName:   short,
-		Title:       o.Config.Title(),
-		Description: "Create a Matrix account on " + o.Config.ServerName,
-		Lang:        lang,
+		Title:       headText(o.Config.Title()),
+		Description: headText("Create a Matrix account on " + o.Config.ServerName),
+		Lang:        ui.SafeAttr(lang),
 		HTML:        func() app.HTMLHtml { return app.Html().Dir(dir) },
 		Icon: app.Icon{
-			Default:  or(icons.Icon192, "/web/icon-192.png"),
-			Large:    or(icons.Icon512, "/web/icon-512.png"),
-			Maskable: or(icons.Maskable, "/web/icon-maskable.png"),
-			SVG:      or(icons.SVG, "/web/icon.svg"),
+			Default:  headURL(or(icons.Icon192, "/web/icon-192.png")),
+			Large:    headURL(or(icons.Icon512, "/web/icon-512.png")),
+			Maskable: headURL(or(icons.Maskable, "/web/icon-maskable.png")),
+			SVG:      headURL(or(icons.SVG, "/web/icon.svg")),
 		},
 		BackgroundColor:       or(op.Brand.BackgroundColor, "#f7f7fb"),
-		ThemeColor:            or(op.Brand.ThemeColor, "#4f46e5"),
+		ThemeColor:            headText(or(op.Brand.ThemeColor, "#4f46e5")),
 		LoadingLabel:          "{progress}%",
 		Styles:                styles,
 		Scripts:               []string{"/web/loader.js defer"},
@@ -115,7 +115,7 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		Version:               o.Version,
 		ServiceWorkerTemplate: workerJS,
 		WasmContentLength:     fmt.Sprint(st.Size()),
-		Image:                 or(icons.Icon512, "/web/icon-512.png"),
+		Image:                 headURL(or(icons.Icon512, "/web/icon-512.png")),
 		CacheableResources:    []string{"/web/icon-192.png", "/web/icon.svg"},
 		RawHeaders:            []string{`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`},
 	}
