@@ -18,7 +18,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 GOFLAGS_BUILD := -trimpath -gcflags=all=-l -ldflags=-s\ -w
 export PATH := $(WASM_EXEC):$(PATH)
 
-.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots fuzzshort vulncheck axe
+.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots fuzzshort vulncheck axe synapse
 
 all: build
 
@@ -43,6 +43,11 @@ $(TOOLS)/dendrite: tools/dendrite/go.mod tools/dendrite/go.sum
 $(TOOLS)/dendrite-run: $(wildcard e2e/*.go e2e/cmd/dendrite-run/*.go) e2e/go.mod
 	cd e2e && GOBIN=$(TOOLS) $(GO) install ./cmd/dendrite-run
 
+# Synapse (matrix-synapse, version pinned in tools/synapse.sh) from PyPI
+# into the virtualenv .tools/synapse, for the e2e tests on a real Synapse.
+synapse:
+	tools/synapse.sh
+
 run: build dendrite
 	tools/run.sh
 
@@ -66,7 +71,7 @@ wasmtest:
 axe:
 	tools/axe.sh
 
-e2e: build dendrite axe
+e2e: build dendrite synapse axe
 	cd e2e && SIGNUP_TOOLS_BIN=$(TOOLS) AXE_PATH=$(CURDIR)/.tools/npm/node_modules/axe-core/axe.min.js $(GO) test -count=1 -timeout 30m ./...
 
 # Every Go fuzz target for 2 s each (tools/fuzz.sh; make fuzz: a minute each).
