@@ -45,7 +45,7 @@ func main() {
 type flags struct {
 	addr, config, homeserver, serverName, brand, web, version string
 	recaptcha, trusted, static, prefix                        string
-	guests, stories                                           bool
+	guests, stories, hsts                                     bool
 	timeout                                                   time.Duration
 	set                                                       map[string]bool
 }
@@ -82,6 +82,7 @@ func parseFlags(args []string) (flags, error) {
 		f.set["guests"] = true
 	}
 	fs.BoolVar(&f.stories, "stories", os.Getenv("SIGNUP_STORIES") == "true", "serve /stories, every screen with sample data, for development (SIGNUP_STORIES=true)")
+	fs.BoolVar(&f.hsts, "hsts", os.Getenv("SIGNUP_HSTS") == "true", "send Strict-Transport-Security (two years) on every response, when TLS ends at a proxy in front (SIGNUP_HSTS=true)")
 	if err := fs.Parse(args); err != nil {
 		return f, err
 	}
@@ -162,6 +163,7 @@ func run(args []string) error {
 		WebDir:  f.web,
 		Version: f.version,
 		Stories: f.stories,
+		HSTS:    f.hsts,
 	})
 	if err != nil {
 		return err
@@ -198,7 +200,7 @@ func export(f flags, op *config.Config) error {
 		u, _ := url.Parse(cfg.HomeserverURL)
 		cfg.ServerName = u.Hostname()
 	}
-	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix, Stories: f.stories}); err != nil {
+	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix, Stories: f.stories, HSTS: f.hsts}); err != nil {
 		return err
 	}
 	log.Printf("wrote the static site to %s (config.json is read by the browser: edit it there)", f.static)

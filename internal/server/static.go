@@ -14,9 +14,12 @@ import (
 
 // Export writes a complete static site to dir: the pre-rendered page, go-app's
 // scripts, manifest and service worker, the web/ assets (app.wasm with its
-// .br and .gz), app.css (pageCSS) and config.json. The browser reads config.json at
-// start, so an operator can edit it without a rebuild. With o.Prefix the
-// site works under that path (such as GitHub Pages' /repo).
+// .br and .gz), app.css (pageCSS), config.json and _headers. The browser
+// reads config.json at start, so an operator can edit it without a
+// rebuild. With o.Prefix the site works under that path (such as GitHub
+// Pages' /repo). The pages carry the server's security headers that a
+// <meta> can (pageMeta); _headers carries all of them for the hosts that
+// read it (staticHeaders).
 func Export(dir string, o Options) error {
 	o.Env = map[string]string{ui.EnvConfigURL: o.Prefix + "/config.json"}
 	h, err := AppHandler(&o)
@@ -28,6 +31,12 @@ func Export(dir string, o Options) error {
 	}
 	if err := app.GenerateStaticWebsite(dir, h); err != nil {
 		return fmt.Errorf("generating the pages: %w", err)
+	}
+	if err := addPageMeta(dir, pageMeta(contentSecurityPolicy(o.Config))); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "_headers"), []byte(staticHeaders(o)), 0o644); err != nil {
+		return err
 	}
 	if err := copyDir(o.WebDir, filepath.Join(dir, "web")); err != nil {
 		return err
