@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +17,11 @@ type pickerState struct {
 	custom   string
 	err      string
 	checking bool
+	// unlisted is a server the page URL asked for that the operator does
+	// not run (typed into the custom field, waiting for the user's
+	// click); ignored is one it asked for while custom servers are off.
+	// Each shows a note until the user switches servers.
+	unlisted, ignored string
 }
 
 // pickable reports whether the user may change the homeserver at all.
@@ -30,15 +34,19 @@ func (r *Register) pickable() bool {
 // way to pick another one (a listed choice, or any server name, found
 // through .well-known).
 func (r *Register) renderPicker() app.UI {
-	if !r.pickable() {
-		return app.Text("")
-	}
 	name := r.hs.ServerName
 	if name == "" {
 		name = hostOf(r.hs.BaseURL)
 	}
+	var ignored app.UI = app.Text("")
+	if r.picker.ignored != "" {
+		ignored = app.P().ID("server-ignored").Class("alert alert--info").Text(r.t.T("server.ignored", r.picker.ignored, name))
+	}
+	if !r.pickable() {
+		return ignored
+	}
 	if !r.picker.open {
-		return app.P().ID("server").Class("server").Body(
+		current := app.P().ID("server").Class("server").Body(
 			app.Text(r.t.T("server.current", name)+" "),
 			app.Button().Type("button").ID("server-change").Class("link").Text(r.t.T("server.change")).
 				OnClick(func(ctx app.Context, e app.Event) {
@@ -46,9 +54,25 @@ func (r *Register) renderPicker() app.UI {
 					r.focus("server-choices")
 				}),
 		)
+		if r.picker.ignored == "" {
+			return current
+		}
+		return app.Div().Body(ignored, current)
 	}
 	choices := r.Config.Operator.Homeserver.Choices
 	return app.Div().ID("server-choices").Class("server-picker").TabIndex(-1).Body(
+		app.If(r.picker.unlisted != "", func() app.UI {
+			// Opened by the page URL, not the user: say where the account
+			// goes if they do nothing, and let them keep it.
+			return app.P().ID("server").Class("server").Body(
+				app.Text(r.t.T("server.current", name)+" "),
+				app.Button().Type("button").ID("server-keep").Class("link").Text(r.t.T("server.keep")).
+					OnClick(func(ctx app.Context, e app.Event) {
+						r.picker = pickerState{}
+						r.focus("server-change")
+					}),
+			)
+		}),
 		app.P().Class("hint").Text(r.t.T("server.pick")),
 		app.Range(choices).Slice(func(i int) app.UI {
 			c := choices[i]
@@ -57,6 +81,9 @@ func (r *Register) renderPicker() app.UI {
 		}),
 		app.If(r.Config.Operator.Homeserver.AllowCustom, func() app.UI {
 			return app.Div().Body(
+				app.If(r.picker.unlisted != "", func() app.UI {
+					return app.P().ID("server-unlisted").Class("alert").Text(r.t.T("server.unlisted", r.picker.unlisted))
+				}),
 				field{ID: "server-custom", Label: r.t.T("server.other"), Type: "text", Value: r.picker.custom,
 					AutoComplete: "url", InputMode: "url", Username: true, Hint: r.t.T("server.other.hint"),
 					Error: r.picker.err, OnInput: func(ctx app.Context, e app.Event) {
@@ -113,30 +140,4 @@ func (r *Register) switchHomeserver(hs matrix.Homeserver) {
 	r.clearErrors()
 	r.checkDelegation()
 	r.focus("username")
-}
-
-// pageHomeserver takes ?homeserver= from the page URL (the embed snippet's
-// data-homeserver), only when the operator lists it or allows any.
-func (r *Register) pageHomeserver() (base, serverName string) {
-	if r.Services == nil || r.Services.PageURL == nil || !r.pickable() {
-		return "", ""
-	}
-	u, err := url.Parse(r.Services.PageURL())
-	if err != nil {
-		return "", ""
-	}
-	want := strings.TrimSpace(u.Query().Get("homeserver"))
-	if want == "" || len(want) > 255 {
-		return "", ""
-	}
-	h := r.Config.Operator.Homeserver
-	for _, c := range h.Choices {
-		if strings.TrimRight(c.URL, "/") == strings.TrimRight(want, "/") || c.ServerName == want {
-			return c.URL, c.ServerName
-		}
-	}
-	if h.AllowCustom {
-		return want, ""
-	}
-	return "", ""
 }

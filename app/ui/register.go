@@ -133,8 +133,7 @@ func (r *Register) OnMount(ctx app.Context) {
 		r.enterStage(r.plan.Next)
 	default:
 		r.setTitle(r.formTitle())
-		if hs, name := r.pageHomeserver(); hs != "" {
-			r.pickHomeserver(hs, name)
+		if r.followPageHomeserver() {
 			break
 		}
 		r.checkDelegation()
