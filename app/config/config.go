@@ -37,6 +37,7 @@ type Homeserver struct {
 	AllowCustom bool `json:"allow_custom,omitempty"`
 	// TrustedOrigins may receive codes the user types (msisdn submit_url),
 	// besides the homeserver's origin.
+	// They may also report a finished fallback page ("authDone").
 	TrustedOrigins []string `json:"trusted_origins,omitempty"`
 }
 

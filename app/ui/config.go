@@ -115,9 +115,10 @@ type Services struct {
 	// becomes visible again.
 	OnVisible func(f func())
 	// OpenFallback opens url in a popup from a user action and calls done
-	// (on any goroutine) when that popup posts "authDone". It returns false
-	// when the browser blocked the popup.
-	OpenFallback func(url string, done func()) bool
+	// (on any goroutine) when that popup posts "authDone" from one of
+	// origins (canonical, as event.origin reads). It returns false when the
+	// browser blocked the popup.
+	OpenFallback func(url string, origins []string, done func()) bool
 	// Recaptcha loads the reCAPTCHA script from scriptURL and renders the
 	// widget with siteKey into the element with ID elementID. onToken gets
 	// each solved response; onError is called when the script cannot load.

@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"slices"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"signup/app/uiaa"
@@ -41,7 +43,7 @@ func (r *Register) onFallbackOpen(ctx app.Context, e app.Event) {
 	href := uiaa.FallbackURL(r.hs.BaseURL, r.plan.Next, r.auth.Session)
 	session := r.auth.Session
 	c := r.ctx
-	if r.Services.OpenFallback(href, func() {
+	if r.Services.OpenFallback(href, fallbackOrigins(href, r.Config.Operator.Homeserver.TrustedOrigins), func() {
 		c.Dispatch(func(app.Context) {
 			if r.auth != nil && r.auth.Session == session && !r.busy && r.phase == phaseStage {
 				r.completeOutOfBand()
@@ -66,4 +68,18 @@ func (r *Register) completeOutOfBand() {
 	r.autoSteps = 0
 	r.fallback.opened = false
 	r.send(uiaa.OutOfBand(r.auth.Session))
+}
+
+// fallbackOrigins are the origins whose "authDone" finishes the stage:
+// the fallback page's own (the homeserver's) and the operator's trusted
+// origins, in the form event.origin takes. Any other page the popup
+// reaches (a redirect elsewhere) cannot finish it.
+func fallbackOrigins(href string, trusted []string) []string {
+	var out []string
+	for _, s := range append([]string{href}, trusted...) {
+		if o := canonOrigin(s); o != "" && !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
 }

@@ -3,6 +3,7 @@
 package dom
 
 import (
+	"slices"
 	"sync"
 
 	"github.com/hack-pad/safejs"
@@ -15,10 +16,13 @@ var popup struct {
 }
 
 // OpenFallback opens url in a popup and calls done (on a new goroutine)
-// once, when that popup posts "authDone" (the spec's fallback completion).
-// The message is accepted only from the window it opened (event.source),
-// whatever its origin. It returns false when the popup was blocked.
-func OpenFallback(url string, done func()) bool {
+// once, when that popup posts "authDone" (the spec's fallback completion,
+// https://spec.matrix.org/v1.16/client-server-api/#fallback). The message
+// is accepted only from the window it opened (event.source) while that
+// window is on one of origins (event.origin): a page the popup was
+// redirected to elsewhere cannot finish the stage. It returns false when
+// the popup was blocked.
+func OpenFallback(url string, origins []string, done func()) bool {
 	win := safejs.Global()
 	w, err := win.Call("open", url, "signup-fallback", "popup=yes,width=520,height=720")
 	if err != nil || w.IsNull() || w.IsUndefined() {
@@ -37,6 +41,13 @@ func OpenFallback(url string, done func()) bool {
 		}
 		src, err := args[0].Get("source")
 		if err != nil || !src.Equal(w) {
+			return nil
+		}
+		origin, err := args[0].Get("origin")
+		if err != nil {
+			return nil
+		}
+		if o, err := origin.String(); err != nil || !slices.Contains(origins, o) {
 			return nil
 		}
 		data, err := args[0].Get("data")
