@@ -319,7 +319,8 @@ func TestHostileManyFlows(t *testing.T) {
 // A fallback page that redirects to another origin whose script tries to
 // reach into the widget (javascript: navigation of the opener, its DOM,
 // eval, odd messages) and then posts "authDone": nothing reaches the
-// widget but authDone, which finishes the registration.
+// widget, not even authDone, which only the homeserver's origin (or one
+// the operator trusts) may send; "I've finished" still resubmits.
 func TestHostileFallbackOtherOrigin(t *testing.T) {
 	ctx, s, h := hostileWidget(t, tesths.Config{Flows: [][]string{{"org.example.hostile"}}}, tesths.AttackFallbackOrigin)
 	fill(t, ctx, "olga", hostilePassword)
@@ -331,20 +332,49 @@ func TestHostileFallbackOtherOrigin(t *testing.T) {
 		return strings.Contains(info.URL, "/fallback")
 	})
 	do(t, ctx, chromedp.Click(chromedp.ID("fallback-open")))
+	var id target.ID
 	select {
-	case <-opened:
+	case id = <-opened:
 	case <-time.After(30 * time.Second):
 		t.Fatal("no popup opened")
 	}
-	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after authDone")
+	popup, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(id))
+	defer cancel()
+	// done fails the test if the widget took the stage as done.
+	done := func() {
+		t.Helper()
+		for _, a := range registerAuths(t, h.Server) {
+			if len(a) == 1 && a["session"] != nil {
+				t.Fatalf("a {session}-only resubmit after another origin's authDone: %v", a)
+			}
+		}
+		if eval[bool](t, ctx, `document.getElementById("success") !== null || document.getElementById("fallback-open") === null`) {
+			t.Fatal("the stage was taken as done on another origin's word")
+		}
+	}
+	posted := `location.origin === ` + js(h.Other) + ` && document.getElementById("log").textContent.includes("authDone posted")`
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		done()
+		if ok, err := chromedp.Run(popup, chromedp.Evaluate[bool](`(() => { try { return `+posted+`; } catch (e) { return false; } })()`)); err == nil && ok {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the other origin's page never posted authDone\npopup text: %s", pageText(popup))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(1500 * time.Millisecond)
 	checkSafe(t, ctx, s)
-	other := h.OtherRequests()
-	if len(other) == 0 || other[0].Path != "/fallback" {
+	done()
+	if other := h.OtherRequests(); len(other) == 0 || other[0].Path != "/fallback" {
 		t.Errorf("the other origin saw %d requests; the popup never got there", len(other))
 	}
+
+	do(t, ctx, clickStable("fallback-done"))
+	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after I've finished")
 	auths := registerAuths(t, h.Server)
 	if last := auths[len(auths)-1]; len(last) != 1 || last["session"] == nil {
-		t.Errorf("the resubmit after authDone = %v, want {session} alone", last)
+		t.Errorf("the resubmit after I've finished = %v, want {session} alone", last)
 	}
 }
 
