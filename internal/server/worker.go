@@ -8,7 +8,11 @@ package server
 // homeserver, the reCAPTCHA script or any other origin go straight to the
 // network under the page's own Content-Security-Policy, never through the
 // worker. A first install waits for the page to be interactive (see
-// firstInstallWait). go-app fills {{.Version}} and {{.ResourcesToCache}}.
+// firstInstallWait). It reads and deletes only its own caches: an origin
+// may be shared (GitHub Pages serves every repository of an account from
+// one), and another site's page there can fill caches of its own, which
+// caches.match without a cacheName would search and serve from. go-app
+// fills {{.Version}} and {{.ResourcesToCache}}.
 const workerJS = `// signup service worker
 const cacheName = "app-" + "{{.Version}}";
 const resourcesToCache = {{.ResourcesToCache}};
@@ -52,7 +56,9 @@ self.addEventListener("install", (event) => {
 
 self.addEventListener("activate", (event) => {
   event.waitUntil((async () => {
-    const old = (await caches.keys()).filter((k) => k !== cacheName);
+    // Only the widget's earlier versions: caches of other sites on a
+    // shared origin are theirs.
+    const old = (await caches.keys()).filter((k) => k.startsWith("app-") && k !== cacheName);
     await Promise.all(old.map((k) => caches.delete(k)));
     // Take over open pages only when replacing a previous version: the
     // page then offers "Reload". On a first visit there is nothing to
@@ -70,7 +76,10 @@ self.addEventListener("fetch", (event) => {
   }
   event.respondWith((async () => {
     const page = new URL(req.url).pathname === new URL(self.registration.scope).pathname;
-    const cached = await caches.match(req, { ignoreSearch: page });
+    // This version's cache only (a cache of another name may hold
+    // anything). With cacheName, match neither searches other caches nor
+    // creates this one, as caches.open would once activate deleted it.
+    const cached = await caches.match(req, { cacheName, ignoreSearch: page });
     return cached || fetch(req);
   })());
 });
