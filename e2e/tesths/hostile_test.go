@@ -127,7 +127,7 @@ func TestHostileRedirectAndFallback(t *testing.T) {
 
 	// The fallback page completes the stage and sends the browser away.
 	h.Server.mu.Lock()
-	sess := h.Server.newSession()
+	sess := h.Server.newSession(opRegister)
 	h.Server.mu.Unlock()
 	resp, err := client.Get(h.URL + "/_matrix/client/v3/auth/org.example.hostile/fallback/web?session=" + sess.id)
 	if err != nil {

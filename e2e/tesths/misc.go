@@ -89,22 +89,52 @@ func (s *Server) handleLogin(_ *http.Request, body []byte) reply {
 	return jsonReply(loginResponse{UserID: a.userID, AccessToken: s.issueAccess(a.userID), DeviceID: deviceID})
 }
 
-var localpartRE = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)
+var (
+	localpartRE = regexp.MustCompile(`^[a-z0-9._=/+-]+$`)
+	// numericRE is Synapse's GUEST_USER_ID_PATTERN (synapse/types): such
+	// localparts are the ones it generates, for guests among others.
+	numericRE = regexp.MustCompile(`^[0-9]+$`)
+)
 
-// checkUsername applies the user ID grammar and length, then whether the
-// localpart is taken. The caller holds s.mu. The messages are Synapse's.
-func (s *Server) checkUsername(localpart string) *reply {
-	if !localpartRE.MatchString(localpart) {
-		rep := errReply(http.StatusBadRequest, "M_INVALID_USERNAME", "User ID can only contain characters a-z, 0-9, or '=_-./+'")
+// checkUsername checks a desired localpart as Synapse's
+// RegistrationHandler.check_username (synapse/handlers/register.py), in its
+// order and with its messages: the grammar, empty, a leading underscore,
+// the account the session already made (assigned, a user ID or ""), the
+// length, in use, then all digits. Dendrite refuses the same names
+// (internal/validate.go: "username cannot start with a '_'";
+// clientapi/routing/register.go: "Numeric user IDs are reserved"), with
+// other words. The caller holds s.mu.
+func (s *Server) checkUsername(localpart, assigned string) *reply {
+	invalid := func(msg string) *reply {
+		rep := errReply(http.StatusBadRequest, "M_INVALID_USERNAME", msg)
 		return &rep
 	}
-	if len("@"+localpart+":"+s.cfg.ServerName) > 255 {
-		rep := errReply(http.StatusBadRequest, "M_INVALID_USERNAME", "User ID may not be longer than 255 characters")
+	if localpart != "" && !localpartRE.MatchString(localpart) {
+		return invalid("User ID can only contain characters a-z, 0-9, or '=_-./+'")
+	}
+	if localpart == "" {
+		return invalid("User ID cannot be empty")
+	}
+	if localpart[0] == '_' {
+		return invalid("User ID may not begin with _")
+	}
+	userID := "@" + localpart + ":" + s.cfg.ServerName
+	if assigned != "" {
+		if userID == assigned {
+			return nil
+		}
+		rep := errReply(http.StatusBadRequest, "M_UNKNOWN", "A different user ID has already been registered for this session")
 		return &rep
+	}
+	if len(userID) > 255 {
+		return invalid("User ID may not be longer than 255 characters")
 	}
 	if s.users[localpart] != nil {
 		rep := errReply(http.StatusBadRequest, "M_USER_IN_USE", "User ID already taken.")
 		return &rep
+	}
+	if numericRE.MatchString(localpart) {
+		return invalid("Numeric user IDs are reserved for guest users.")
 	}
 	return nil
 }
@@ -122,7 +152,7 @@ func (s *Server) handleAvailable(r *http.Request, _ []byte) reply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if rep := s.checkUsername(q.Get("username")); rep != nil {
+	if rep := s.checkUsername(q.Get("username"), ""); rep != nil {
 		return *rep
 	}
 	return jsonReply(map[string]any{"available": true})

@@ -19,9 +19,17 @@ const (
 	stagePassword = "m.login.password"
 )
 
-// uiaSession is one UIAA session of /register.
+// uiaSession is one UIAA session, of /register or of get_token.
 type uiaSession struct {
 	id string
+	// op is the operation the session authenticates (opRegister or
+	// opGetToken): like Synapse, which keeps a session's URI and method,
+	// a session cannot be carried over to another endpoint.
+	op string
+	// userID is, for /register, the account the session created (set once
+	// the flow completed: a replay answers with it again); for get_token,
+	// the user of the access token that started the session.
+	userID string
 	// username and password are those of the first request that carried
 	// them; a later request with another value answers 403.
 	username, password *string
@@ -101,9 +109,20 @@ func (s *Server) flowDone(sess *uiaSession) bool {
 	return false
 }
 
-// newSession starts a UIAA session; the caller holds s.mu.
-func (s *Server) newSession() *uiaSession {
-	sess := &uiaSession{id: newID(24), params: map[string]any{}}
+// The operations a UIAA session authenticates.
+const (
+	opRegister = "register"
+	opGetToken = "get_token"
+)
+
+// errOpChanged is Synapse's answer when a session is used for another
+// endpoint than the one that started it (check_ui_auth in
+// synapse/handlers/auth.py compares the URI and method).
+const errOpChanged = "Requested operation has changed during the UI authentication session."
+
+// newSession starts a UIAA session for op; the caller holds s.mu.
+func (s *Server) newSession(op string) *uiaSession {
+	sess := &uiaSession{id: newID(24), op: op, params: map[string]any{}}
 	s.sessions[sess.id] = sess
 	s.sessionOrder = append(s.sessionOrder, sess.id)
 	for len(s.sessions) > maxSessions && len(s.sessionOrder) > 0 {
@@ -156,7 +175,14 @@ func (s *Server) Completed(session string) ([]string, bool) {
 	return append([]string{}, sess.completed...), true
 }
 
-// handleRegister answers POST /_matrix/client/v3/register.
+// handleRegister answers POST /_matrix/client/v3/register in the order of
+// Synapse's RegisterRestServlet.on_POST (synapse/rest/client/register.py):
+// the kind (guests), whether registration is open, the desired username
+// (checked on every request that carries one, before any stage: "Homeservers
+// MUST perform the relevant checks and return these codes before performing
+// User-Interactive Authentication", spec.matrix.org/v1.16/client-server-api/#post_matrixclientv3register),
+// then the UIAA session. A session whose flow completed keeps its account: a replay, such
+// as a retry after a lost answer, answers 200 with the same user_id again.
 func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 	req, bad := parseObject(body)
 	if bad != nil {
@@ -203,16 +229,30 @@ func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if hasUsername {
+		// Synapse lowercases the desired username, then checks it with the
+		// account the session already created, if any, as the one name
+		// that is not "in use" (check_username's assigned_user_id).
+		assigned := ""
+		if known := s.sessions[sid]; sid != "" && known != nil && known.op == opRegister {
+			assigned = known.userID
+		}
+		if rep := s.checkUsername(strings.ToLower(username), assigned); rep != nil {
+			return *rep
+		}
+	}
 	var sess *uiaSession
 	if sid == "" {
-		sess = s.newSession()
+		sess = s.newSession(opRegister)
 	} else if sess = s.sessions[sid]; sess == nil {
 		// Synapse: SynapseError(400, "Unknown session ID: ...") whose
 		// errcode defaults to M_UNKNOWN.
 		return errReply(http.StatusBadRequest, "M_UNKNOWN", "Unknown session ID: "+sid)
+	} else if sess.op != opRegister {
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", errOpChanged)
 	}
 	if changed(sess.username, username, hasUsername) || changed(sess.password, password, hasPassword) {
-		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Requested operation has changed during the UI authentication session.")
+		return errReply(http.StatusForbidden, "M_FORBIDDEN", errOpChanged)
 	}
 	if hasUsername && sess.username == nil {
 		sess.username = &username
@@ -232,6 +272,13 @@ func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 	}
 	if !s.flowDone(sess) {
 		return s.uiaReply(sess, errcode, msg)
+	}
+	if sess.userID != "" {
+		// Synapse keeps the registered user ID in the session
+		// (UIAuthSessionDataConstants.REGISTERED_USER_ID) and answers a
+		// replay with it, logging in a new device unless inhibit_login;
+		// Dendrite answers the same 200 again too.
+		return s.registrationReply(sess)
 	}
 	return s.finishRegistration(sess)
 }
@@ -322,14 +369,16 @@ func (s *Server) applyStage(sess *uiaSession, stage string, auth map[string]any)
 }
 
 // finishRegistration creates the account of a session that completed a
-// flow. Like Dendrite, the username is only checked here. The caller holds
-// s.mu.
+// flow. The username was checked on the request already; like Synapse's
+// register_user it is checked again here, for a name taken meanwhile or
+// sent only on an earlier request. The session stays, with the account it
+// made. The caller holds s.mu.
 func (s *Server) finishRegistration(sess *uiaSession) reply {
 	localpart := ""
 	if sess.username != nil {
 		// Synapse lowercases the desired username.
 		localpart = strings.ToLower(*sess.username)
-		if rep := s.checkUsername(localpart); rep != nil {
+		if rep := s.checkUsername(localpart, ""); rep != nil {
 			return *rep
 		}
 	}
@@ -345,26 +394,35 @@ func (s *Server) finishRegistration(sess *uiaSession) reply {
 			return errReply(http.StatusBadRequest, "M_THREEPID_IN_USE", medium+" is already in use")
 		}
 	}
-	userID := s.createUser(localpart, *sess.password, false)
+	sess.userID = s.createUser(localpart, *sess.password, false)
 	for _, addr := range sess.addresses {
 		s.bound[addr] = true
 	}
-	delete(s.sessions, sess.id)
+	return s.registrationReply(sess)
+}
+
+// registrationReply is the 200 of a completed registration: the user ID
+// alone with inhibit_login, else a new login (device_id honoured), as
+// Synapse's _create_registration_details. The caller holds s.mu.
+func (s *Server) registrationReply(sess *uiaSession) reply {
 	if inhibit, _ := sess.params["inhibit_login"].(bool); inhibit {
-		return jsonReply(loginResponse{UserID: userID})
+		return jsonReply(loginResponse{UserID: sess.userID})
 	}
 	deviceID, _ := sess.params["device_id"].(string)
 	if deviceID == "" {
 		deviceID = newDeviceID()
 	}
-	return jsonReply(loginResponse{UserID: userID, AccessToken: s.issueAccess(userID), DeviceID: deviceID})
+	return jsonReply(loginResponse{UserID: sess.userID, AccessToken: s.issueAccess(sess.userID), DeviceID: deviceID})
 }
 
 // registerGuest answers POST /register?kind=guest; every body field is
 // ignored.
 func (s *Server) registerGuest(map[string]any) reply {
 	if !s.cfg.GuestsEnabled {
-		return errReply(http.StatusForbidden, "M_GUEST_ACCESS_FORBIDDEN", "Guest access is disabled")
+		// Synapse's _do_guest_registration (synapse/rest/client/register.py):
+		// SynapseError(403, "Guest access is disabled"), whose errcode
+		// defaults to M_UNKNOWN.
+		return errReply(http.StatusForbidden, "M_UNKNOWN", "Guest access is disabled")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

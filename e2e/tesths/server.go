@@ -54,7 +54,8 @@ type Config struct {
 	// RecaptchaResponse is the m.login.recaptcha `response` that passes.
 	// Default "valid-captcha".
 	RecaptchaResponse string
-	// GuestsEnabled allows POST /register?kind=guest.
+	// GuestsEnabled allows POST /register?kind=guest; without it that
+	// answers Synapse's 403 M_UNKNOWN "Guest access is disabled".
 	GuestsEnabled bool
 	// RegistrationDisabled makes /register (kind=user),
 	// /register/available and the token validity endpoint answer
@@ -67,7 +68,8 @@ type Config struct {
 	AuthMetadata map[string]any
 	// LoginTokens serves POST /_matrix/client/v1/login/get_token, which
 	// turns an access token of a registered user into a one-time
-	// login_token (else 404 M_UNRECOGNIZED, as Dendrite v0.13.8).
+	// login_token once the user passed UIA with their password, as Synapse
+	// asks (else 404 M_UNRECOGNIZED, as Dendrite v0.13.8).
 	LoginTokens bool
 	// WellKnown, when set, is served at GET /.well-known/matrix/client;
 	// otherwise that path answers 404.
