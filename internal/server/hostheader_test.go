@@ -139,6 +139,24 @@ func TestForeignHostHeaderIsNeverFetched(t *testing.T) {
 		}
 	})
 
+	t.Run("a static export has the operator's robots.txt at its root, and no other root file", func(t *testing.T) {
+		const robots = "User-agent: *\nDisallow: /private\n"
+		f := filepath.Join(webDir, "robots.txt")
+		if err := os.WriteFile(f, []byte(robots), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { os.Remove(f) })
+		dir, _ := exportedSite(t, Options{Config: testConfig(), WebDir: webDir})
+		if b, err := os.ReadFile(filepath.Join(dir, "robots.txt")); err != nil || string(b) != robots {
+			t.Errorf("robots.txt in the export: %q, %v", b, err)
+		}
+		for _, name := range []string{"sitemap.xml", "ads.txt"} {
+			if _, err := os.Stat(filepath.Join(dir, name)); err == nil {
+				t.Errorf("the export has a %s the operator never wrote", name)
+			}
+		}
+	})
+
 	t.Run("go-app gets only the routes it owns: anything else is 404", func(t *testing.T) {
 		srv := httptest.NewServer(handler)
 		defer srv.Close()

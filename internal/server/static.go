@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -40,6 +41,14 @@ func Export(dir string, o Options) error {
 	}
 	if err := copyDir(o.WebDir, filepath.Join(dir, "web")); err != nil {
 		return err
+	}
+	// robots.txt and its kind belong at the site's root, as the server
+	// serves them.
+	for _, name := range rootFiles {
+		err := copyFile(filepath.Join(o.WebDir, name), filepath.Join(dir, name))
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
 	}
 	css, err := pageCSS(h, o.WebDir, o.Config.Operator.Brand)
 	if err != nil {
