@@ -16,6 +16,11 @@ type field struct {
 	OnInput app.EventHandler
 	// Username turns off capitalisation, correction and spellcheck.
 	Username bool
+	// Secret leaves the input without a name, so that a native submission
+	// of its form (before the app loaded, or with JavaScript off) never
+	// carries it; a password type does the same. Password managers find it
+	// by its id and autocomplete.
+	Secret bool
 }
 
 // render draws the field: a real <label for>, the input described by its
@@ -32,13 +37,15 @@ func (f field) render() app.UI {
 	}
 	in := app.Input().
 		ID(f.ID).
-		Name(f.ID).
 		Type(f.Type).
 		Value(SafeAttr(f.Value)).
 		Attr("autocomplete", f.AutoComplete).
 		Aria("describedby", strings.Join(described, " ")).
 		Aria("invalid", f.Error != "").
 		OnInput(f.OnInput)
+	if !f.Secret && f.Type != "password" {
+		in = in.Name(f.ID)
+	}
 	if f.InputMode != "" {
 		in = in.Attr("inputmode", f.InputMode)
 	}

@@ -22,8 +22,13 @@ func (r *Register) renderForm() app.UI {
 		useLower = app.Button().Type("button").ID("username-lower").Class("link").
 			Text(r.t.T("username.use", suggestion)).OnClick(r.useLowercase)
 	}
+	// method="dialog" outside a <dialog> makes a native submission (the
+	// form sent before loader.js or the app took it over, or with
+	// JavaScript off) do nothing: no request, so no password in a body or
+	// a URL. A browser that does not know "dialog" sends a GET, and the
+	// password fields have no name (field.Secret).
 	return app.Form().ID("signup-form").Class("card").
-		Method("post").NoValidate(true).
+		Method("dialog").NoValidate(true).
 		Aria("labelledby", "form-title").
 		OnSubmit(r.onSubmit).
 		Body(
@@ -36,10 +41,10 @@ func (r *Register) renderForm() app.UI {
 				AutoComplete: "username", Username: true, Hint: hint, Status: status,
 				Error: userProblem, Extra: useLower, OnInput: r.onUsername}.render(),
 			field{ID: "password", Label: r.t.T("password"), Type: r.passwordType(), Value: r.password,
-				AutoComplete: "new-password", Error: r.passErr, Status: r.passwordStatus(),
+				AutoComplete: "new-password", Secret: true, Error: r.passErr, Status: r.passwordStatus(),
 				Extra: r.renderPasswordExtra(), OnInput: r.onPassword}.render(),
 			field{ID: "confirm", Label: r.t.T("confirm"), Type: r.passwordType(), Value: r.confirm,
-				AutoComplete: "new-password", Error: r.confirmErr, OnInput: r.onConfirm}.render(),
+				AutoComplete: "new-password", Secret: true, Error: r.confirmErr, OnInput: r.onConfirm}.render(),
 			r.renderAlert(),
 			r.renderSubmit("submit", r.t.T("submit")),
 			r.renderGuest(),
