@@ -38,7 +38,30 @@ func (r *Register) onGuest(ctx app.Context, e app.Event) {
 				r.succeed(resp)
 				return
 			}
+			if guestsRefused(err) {
+				r.guestRefused(err)
+				return
+			}
 			r.fail(err)
 		})
 	})
+}
+
+// guestsRefused tells a server that takes no guests: a 403 to
+// kind=guest, whatever its errcode (Synapse sends M_UNKNOWN "Guest access
+// is disabled", Dendrite M_FORBIDDEN). Registration as such may be open.
+func guestsRefused(err error) bool {
+	me, ok := matrix.AsError(err)
+	return ok && me.Status == 403
+}
+
+// guestRefused says the server takes no guests, with its words as a
+// detail; neither "registration is closed" nor "try again" (a retry gets
+// the same answer), and the form stays there for a full account.
+func (r *Register) guestRefused(err error) {
+	me, _ := matrix.AsError(err)
+	r.formErr = r.t.T("guest.refused")
+	r.formDetail = me.Message
+	r.notifyError(err)
+	r.focus("form-error")
 }
