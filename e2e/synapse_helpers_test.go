@@ -31,6 +31,18 @@ func startSynapseScene(t *testing.T, opts SynapseOptions, scenario string, args 
 	return &synapseScene{hs: hs, rec: rec, ctx: ctx, sig: sig}
 }
 
+// startSynapseSceneConfig is startSynapseScene for a widget run with an
+// operator config: config gets the recorder's URL and returns the config.
+func startSynapseSceneConfig(t *testing.T, opts SynapseOptions, scenario string, config func(hs string) map[string]any) *synapseScene {
+	t.Helper()
+	hs := StartSynapse(t, opts)
+	rec := StartRecorder(t, hs.BaseURL, "Synapse "+synapseVersion(t, hs), scenario)
+	sig := StartSignup(t, "-config", opWriteConfig(t, config(rec.URL)))
+	ctx := NewBrowser(t)
+	opOpen(t, ctx, sig.URL+"/")
+	return &synapseScene{hs: hs, rec: rec, ctx: ctx, sig: sig}
+}
+
 // synapseVersion asks Synapse its version (GET /_synapse/admin/v1/server_version,
 // which needs no access token).
 func synapseVersion(t *testing.T, hs *Synapse) string {

@@ -62,6 +62,7 @@ const (
 	SynapseConfigFile     = "homeserver.yaml"
 	SynapseKeyFile        = "localhost.signing.key"
 	SynapseLogFile        = "synapse.log"
+	SynapseLogConfigFile  = "log.yaml"
 	SynapseConsentDir     = "consent"
 	SynapseConsentVersion = "1.0"
 	SynapsePolicyName     = "Privacy Policy"
@@ -101,6 +102,11 @@ func WriteSynapseConfig(dir string, port int, opts SynapseOptions) (SynapseConfi
 			return SynapseConfig{}, err
 		}
 	}
+	logConfig := filepath.Join(dir, SynapseLogConfigFile)
+	if err := os.WriteFile(logConfig, []byte(synapseLogConfig), 0o644); err != nil {
+		return SynapseConfig{}, err
+	}
+	cfg["log_config"] = logConfig
 	maps.Copy(cfg, opts.Extra)
 	data, err := yaml.Marshal(cfg)
 	if err != nil {
@@ -167,6 +173,26 @@ func synapseSettings(dir, key string, port int, secret string, opts SynapseOptio
 	}
 	return cfg
 }
+
+// synapseLogConfig is Python logging's dictConfig: INFO to stderr (which
+// the harness sends to the log file), without the background database
+// updates that Synapse logs every second on a fresh database.
+const synapseLogConfig = `version: 1
+formatters:
+  precise:
+    format: "%(asctime)s %(name)s %(levelname)s %(message)s"
+handlers:
+  console:
+    class: logging.StreamHandler
+    formatter: precise
+loggers:
+  synapse.storage.background_updates:
+    level: WARNING
+root:
+  level: INFO
+  handlers: [console]
+disable_existing_loggers: false
+`
 
 // writeSigningKey writes a fresh ed25519 signing key to path unless a key
 // is there (the accounts' devices and events stay valid across restarts).
