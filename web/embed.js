@@ -6,9 +6,10 @@
  *
  * or the <script> alone (the widget appears where the script is). Optional
  * attributes, on the placeholder or the script: data-src (the widget's
- * URL; default: the site embed.js comes from), data-homeserver (preselect
- * one of the operator's homeservers), data-token (a registration token),
- * data-title, data-height (initial height in px).
+ * http(s) URL, relative to the page; default: the site embed.js comes
+ * from; any other scheme is refused with a console error),
+ * data-homeserver (preselect one of the operator's homeservers), data-token
+ * (a registration token), data-title, data-height (initial height in px).
  *
  * The iframe resizes itself to its content. Events bubble from the
  * placeholder: signup:registered ({user_id, homeserver}), signup:stage
@@ -25,9 +26,21 @@
     return (el && el.getAttribute(name)) || (script && script.getAttribute(name)) || "";
   }
 
+  // widgetURL is the iframe's URL, or null when data-src is not an http(s)
+  // URL (resolved against the page first): a javascript: or data: URL
+  // would run its own code in the frame.
   function widgetURL(el) {
     var src = attr(el, "data-src");
-    var url = src ? new URL(src, location.href) : new URL("../", script.src);
+    var url;
+    try {
+      url = src ? new URL(src, location.href) : new URL("../", script.src);
+    } catch (e) {
+      url = null;
+    }
+    if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+      console.error("signup embed: data-src must be an http(s) URL, not " + JSON.stringify(src) + "; no widget shown");
+      return null;
+    }
     var hs = attr(el, "data-homeserver");
     var token = attr(el, "data-token");
     if (hs) url.searchParams.set("homeserver", hs);
@@ -39,6 +52,7 @@
     if (el.getAttribute("data-signup-mounted")) return;
     el.setAttribute("data-signup-mounted", "true");
     var url = widgetURL(el);
+    if (!url) return;
     var frame = document.createElement("iframe");
     frame.src = url.href;
     frame.title = attr(el, "data-title") || "Create a Matrix account";
