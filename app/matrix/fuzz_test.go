@@ -558,7 +558,7 @@ func FuzzLoginToken(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		d := &fzDoer{status: fzStatus(status), header: fzHeader(""), body: body}
 		bounded(t, "GetLoginToken", func(ctx context.Context) {
-			tok, err := fzClient(d).GetLoginToken(ctx, "syt_secret")
+			tok, err := fzClient(d).GetLoginToken(ctx, "syt_secret", nil)
 			if err != nil {
 				var me *matrix.Error
 				if !errors.Is(err, matrix.ErrBadResponse) && !errors.Is(err, matrix.ErrUnreachable) && !errors.As(err, &me) {

@@ -58,26 +58,3 @@ func isResponseStatus(err error, status int) bool {
 	re, ok := asResponseError(err)
 	return ok && re.Status == status
 }
-
-// GetLoginToken asks for a one-time login token for the account of
-// accessToken, with POST /_matrix/client/v1/login/get_token. See
-// https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv1loginget_token.
-func (c *Client) GetLoginToken(ctx context.Context, accessToken string) (string, error) {
-	var resp struct {
-		LoginToken string `json:"login_token"`
-	}
-	req := &Request{Method: "POST", URL: c.URL("/_matrix/client/v1/login/get_token", nil),
-		Header: Header{"authorization": "Bearer " + accessToken, "content-type": "application/json", "accept": "application/json"},
-		Body:   []byte("{}")}
-	r, err := c.Doer.Do(ctx, req)
-	if err != nil {
-		return "", &NetworkError{Op: "login token", Err: err}
-	}
-	if r.Status != 200 {
-		return "", c.parseError("login token", r)
-	}
-	if err := decodeJSON(r.Body, &resp); err != nil || resp.LoginToken == "" || len(resp.LoginToken) > 1024 {
-		return "", &ResponseError{Op: "login token", Status: 200, Reason: "no login_token"}
-	}
-	return resp.LoginToken, nil
-}
