@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"signup/e2e/tesths"
 )
 
@@ -51,4 +53,66 @@ func TestOperatorLoginTokenHandOff(t *testing.T) {
 			}
 		})
 	}
+}
+
+// get_token uses User-Interactive Authentication, and the spec says
+// servers MUST always ask for it (Synapse asks for m.login.password): the
+// widget asks without auth first, answers the 401's session with the
+// password the user just typed, and gets the token. The password goes to
+// get_token only in that answer, and afterwards it is nowhere in the
+// browser: not in any storage, the DOM, the URL or the console.
+func TestOperatorLoginTokenAnswersUIA(t *testing.T) {
+	const password = "Unmistakable-Handoff-P4ss-5207"
+	hs := tesths.Start(t, tesths.Config{Flows: [][]string{{"m.login.dummy"}}, LoginTokens: true})
+	cfg := writeConfig(t, `{"version": 1, "homeserver": {"url": "`+hs.URL+`", "server_name": "localhost"},
+		"after_signup": {"clients": [{"name": "Web", "login_token": true,
+			"url": "https://client.example.test/#/login?loginToken={login_token}"}]}}`)
+	s := StartSignup(t, "-homeserver", hs.URL, "-server-name", "localhost", "-config", cfg)
+	ctx := NewBrowser(t)
+	cl := startConsoleLog(t, ctx)
+	do(t, ctx, chromedp.Navigate(s.URL+"/"))
+	waitReady(t, ctx)
+	fill(t, ctx, "lena", password)
+	do(t, ctx, clickStable("submit"))
+	waitJS(t, ctx, `(document.getElementById("client-web") || {href: ""}).href.includes("loginToken=lt_")`, "the login token in the link")
+	if issued := hs.LoginTokensIssued(); len(issued) != 1 ||
+		eval[string](t, ctx, `document.getElementById("client-web").href`) != "https://client.example.test/#/login?loginToken="+issued[0] {
+		t.Errorf("issued %q, link %q", issued, eval[string](t, ctx, `document.getElementById("client-web").href`))
+	}
+
+	gets := hs.RequestsTo("POST", "/_matrix/client/v1/login/get_token")
+	if len(gets) != 2 || gets[0].Status != 401 || gets[1].Status != 200 {
+		t.Fatalf("get_token requests: %+v, want a 401 then a 200", gets)
+	}
+	if strings.Contains(string(gets[0].Body), password) || strings.Contains(string(gets[0].Body), "auth") {
+		t.Errorf("the first get_token, before the server asked, sent %s", gets[0].Body)
+	}
+	var answer struct {
+		Auth struct {
+			Type       string `json:"type"`
+			Session    string `json:"session"`
+			Password   string `json:"password"`
+			Identifier struct {
+				Type string `json:"type"`
+				User string `json:"user"`
+			} `json:"identifier"`
+		} `json:"auth"`
+	}
+	if err := gets[1].Decode(&answer); err != nil {
+		t.Fatal(err)
+	}
+	a := answer.Auth
+	if a.Type != "m.login.password" || a.Password != password || a.Identifier.Type != "m.id.user" ||
+		a.Identifier.User != "@lena:localhost" || a.Session == "" {
+		t.Errorf("the UIA answer = %s", gets[1].Body)
+	}
+	for _, r := range hs.Requests() {
+		if r.Path != "/_matrix/client/v1/login/get_token" && r.Path != "/_matrix/client/v3/register" &&
+			(strings.Contains(string(r.Body), password) || strings.Contains(r.RawQuery, password)) {
+			t.Errorf("the password went to %s %s", r.Method, r.Path)
+		}
+	}
+	places := checkNoSecrets(t, ctx, cl, map[string]string{"password": password})
+	control(t, places, "dom", "@lena:localhost")
+	control(t, places, "dom", "loginToken=lt_")
 }

@@ -20,8 +20,10 @@ var defaultClients = []config.Client{
 
 // afterSignUp runs what the operator configured for after a successful
 // registration: notify the embedding page, fetch one-time login tokens for
-// clients that take them, and redirect.
-func (r *Register) afterSignUp(resp *matrix.RegisterResponse) {
+// clients that take them, and redirect. password is what the user typed,
+// for get_token's User-Interactive Authentication only ("" when no client
+// takes a login token); nothing keeps it.
+func (r *Register) afterSignUp(resp *matrix.RegisterResponse, password string) {
 	op := r.Config.Operator.After
 	if r.Services == nil {
 		return
@@ -34,7 +36,7 @@ func (r *Register) afterSignUp(resp *matrix.RegisterResponse) {
 		})
 	}
 	if r.wantsLoginToken() && resp.AccessToken != "" && !r.guest {
-		r.fetchLoginToken(resp.AccessToken)
+		r.fetchLoginToken(resp.AccessToken, resp.UserID, password)
 	}
 	if op.Redirect != "" && r.Services.Navigate != nil && matrix.IsWebURL(op.Redirect) {
 		r.redirecting = true
@@ -49,15 +51,20 @@ func (r *Register) wantsLoginToken() bool { return r.Config.Operator.After.Wants
 // one-time token that signs the new account into a configured web client,
 // then logs the widget's own device out (POST /_matrix/client/v3/logout),
 // so that the sign-up leaves no device behind: the login token does not
-// depend on it. The access token is used here only, never handed on;
-// where the server does not offer get_token, the clients get a plain
-// link. A logout that fails changes nothing for the user.
-func (r *Register) fetchLoginToken(accessToken string) {
+// depend on it. get_token uses User-Interactive Authentication, and the
+// spec says servers MUST always ask for it (Synapse asks for
+// m.login.password): the widget answers with the password the user just
+// typed, which lives in this call only and is dropped when it ends,
+// success or not. The access token is used here only, never handed on;
+// where the server does not offer get_token or refuses, the clients get a
+// plain link. A logout that fails changes nothing for the user.
+func (r *Register) fetchLoginToken(accessToken, userID, password string) {
 	client := r.client()
 	ctx, stop := r.withTimeout(15 * time.Second)
 	r.ctx.Async(func() {
 		defer stop()
-		tok, err := client.GetLoginToken(ctx, accessToken)
+		tok, err := client.LoginTokenWithPassword(ctx, accessToken, userID, password)
+		password = ""
 		if err == nil {
 			r.ctx.Dispatch(func(app.Context) { r.loginToken = tok })
 		}

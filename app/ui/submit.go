@@ -259,13 +259,18 @@ func (r *Register) stageFailed(info *matrix.AuthInfo, quiet bool) {
 }
 
 // succeed shows the success panel with the user ID the server returned,
-// and forgets the password.
+// and forgets the password: only the login-token hand-off gets a copy,
+// when a client takes one, for its get_token call alone.
 func (r *Register) succeed(resp *matrix.RegisterResponse) {
 	r.result = resp
 	r.phase = phaseDone
+	handoff := ""
+	if r.wantsLoginToken() {
+		handoff = r.password
+	}
 	r.password, r.confirm = "", ""
 	r.broadcast("done")
-	r.afterSignUp(resp)
+	r.afterSignUp(resp, handoff)
 	r.auth, r.authFor = nil, ""
 	r.stopStages()
 	r.clearProgress()
