@@ -69,7 +69,7 @@ func TestEmailErrorsResendAndOtherAddress(t *testing.T) {
 
 	t.Run("Resend sends again with a higher send_attempt and the same secret", func(t *testing.T) {
 		do(t, ctx, chromedp.Click(chromedp.ID("email-resend")))
-		waitText(t, ctx, "#email-status", "sent the email again")
+		waitText(t, ctx, "#email-status", msg(t, "en", "email.resent"))
 		reqs := hs.RequestsTo("POST", "/_matrix/client/v3/register/email/requestToken")
 		var attempts []float64
 		var secrets []string

@@ -80,7 +80,7 @@ func TestStagesTermsTokenEmailDummy(t *testing.T) {
 		waitText(t, ctx, "#stage-step", "Step 3 of 3")
 		do(t, ctx, chromedp.SendKeys(chromedp.ID("email"), "uma@example.org"))
 		do(t, ctx, chromedp.Click(chromedp.ID("email-send")))
-		waitText(t, ctx, "#email-sent", "We sent a link to uma@example.org")
+		waitText(t, ctx, "#email-sent", msg(t, "en", "email.sent", "uma@example.org"))
 		emails := hs.Emails()
 		if len(emails) != 1 {
 			t.Fatalf("emails sent = %d", len(emails))

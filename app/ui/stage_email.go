@@ -34,8 +34,11 @@ const (
 	maxPoll = 15 * time.Second
 )
 
-// renderEmail draws the address field, then "We sent a link to …" with
-// Resend and "Use a different address" while the widget polls.
+// renderEmail draws the address field, then "If … can be used here, a link
+// is on its way" with Resend and "Use a different address" while the
+// widget polls. The wording promises no mail: a server with
+// request_token_inhibit_3pid_errors answers an address already in use with
+// a sid and sends nothing.
 func (r *Register) renderEmail() app.UI {
 	if r.mail.elsewhere {
 		return app.P().ID("email-elsewhere").Role("status").Text(r.t.T("email.elsewhere"))
