@@ -70,6 +70,13 @@ func TestWidgetUsableBeforeWASM(t *testing.T) {
 		}
 	})
 
+	noscriptShown := `(() => { const n = document.getElementById("noscript"); return !!n && n.getClientRects().length > 0 })()`
+	t.Run("with JavaScript on, the note that it is needed is not shown before the app", func(t *testing.T) {
+		if eval[bool](t, ctx, noscriptShown) {
+			t.Error("the no-JavaScript note is visible")
+		}
+	})
+
 	fill(t, ctx, "frank", "typed before the app")
 	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#form-error", "Still loading")
@@ -79,6 +86,11 @@ func TestWidgetUsableBeforeWASM(t *testing.T) {
 
 	release()
 	waitReady(t, ctx)
+	t.Run("nor after the app took over", func(t *testing.T) {
+		if eval[bool](t, ctx, noscriptShown) {
+			t.Error("the no-JavaScript note is visible")
+		}
+	})
 	t.Run("the early submit goes through once the app is ready", func(t *testing.T) {
 		waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 		if got := eval[string](t, ctx, `document.getElementById("user-id").textContent`); got != "@frank:localhost" {

@@ -47,6 +47,18 @@ func TestNativeSubmitWithoutJavaScriptSendsNoPassword(t *testing.T) {
 		}
 	})
 
+	t.Run("the page says it needs JavaScript", func(t *testing.T) {
+		wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if _, err := chromedp.Run(wctx, chromedp.WaitVisible(chromedp.ID("noscript"))); err != nil {
+			t.Fatalf("no visible note that the page needs JavaScript: %v", err)
+		}
+		got, _ := chromedp.Run(wctx, chromedp.Text(chromedp.ID("noscript")))
+		if !strings.Contains(got, "JavaScript") {
+			t.Errorf("the note reads %q", got)
+		}
+	})
+
 	leaks := func(since time.Time) []string {
 		var out []string
 		for _, m := range []string{http.MethodGet, http.MethodPost, http.MethodPut} {

@@ -33,6 +33,9 @@ func (r *Register) renderForm() app.UI {
 		OnSubmit(r.onSubmit).
 		Body(
 			app.H1().ID("form-title").Text(r.title()),
+			// Without JavaScript the form cannot work (and, as method
+			// "dialog", sends nothing): say so instead of doing nothing.
+			app.Elem("noscript").Body(app.P().ID("noscript").Class("alert").Text(r.t.T("noscript"))),
 			r.renderPicker(),
 			app.If(r.Config.Brand() != "", func() app.UI {
 				return app.P().Class("intro").Text(r.intro())
