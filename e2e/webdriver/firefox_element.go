@@ -17,7 +17,7 @@ type ffElement struct {
 func (e *ffElement) arg() map[string]any { return map[string]any{"sharedId": e.ref} }
 
 func (e *ffElement) Click(ctx context.Context) error {
-	if _, err := e.f.callFunction(ctx, `function(e) { e.scrollIntoView({block: "center", inline: "center"}); return ""; }`, e.arg()); err != nil {
+	if _, err := e.f.callFunction(ctx, `function(e) { e.scrollIntoView({block: "center", inline: "center", behavior: "instant"}); return ""; }`, e.arg()); err != nil {
 		return fmt.Errorf("scrolling to %s failed: %w", e.css, err)
 	}
 	err := e.f.conn.call(ctx, "input.performActions", map[string]any{
