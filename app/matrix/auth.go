@@ -29,8 +29,12 @@ type AuthInfo struct {
 	Params    map[string]json.RawMessage `json:"params,omitempty"`
 	Session   string                     `json:"session,omitempty"`
 	Completed []AuthType                 `json:"completed,omitempty"`
-	Errcode   string                     `json:"-"`
-	Error     string                     `json:"-"`
+	// Aliases maps a stable stage name to the unstable one the server
+	// used instead (see normalize); the flows carry the stable names. It
+	// is kept with the saved progress, and recomputed from every answer.
+	Aliases map[AuthType]AuthType `json:"signup_aliases,omitempty"`
+	Errcode string                `json:"-"`
+	Error   string                `json:"-"`
 }
 
 // ErrNoSession is reported for a UIAA body without a session.
@@ -61,6 +65,7 @@ func (a *AuthInfo) validate() error {
 	if len(a.Completed) > MaxStages {
 		a.Completed = a.Completed[:MaxStages]
 	}
+	a.normalize()
 	return nil
 }
 

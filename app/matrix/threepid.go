@@ -79,11 +79,21 @@ func (c *Client) SubmitToken(ctx context.Context, submitURL, sid, clientSecret, 
 // M_UNRECOGNIZED): then skip it. See
 // https://spec.matrix.org/v1.16/client-server-api/#get_matrixclientv1registermloginregistration_tokenvalidity.
 func (c *Client) TokenValidity(ctx context.Context, token string) (valid, supported bool, err error) {
+	return c.TokenValidityFor(ctx, AuthRegistrationToken, token)
+}
+
+// TokenValidityFor is TokenValidity at the endpoint of the stage name the
+// server uses (AuthInfo.ServerName): MSC3231's unstable endpoint for
+// [AuthRegistrationTokenUnstable].
+func (c *Client) TokenValidityFor(ctx context.Context, stage AuthType, token string) (valid, supported bool, err error) {
 	var resp struct {
 		Valid *bool `json:"valid"`
 	}
-	err = c.call(ctx, "token check", "GET", "/_matrix/client/v1/register/m.login.registration_token/validity",
-		url.Values{"token": {token}}, nil, &resp)
+	path := "/_matrix/client/v1/register/m.login.registration_token/validity"
+	if stage == AuthRegistrationTokenUnstable {
+		path = "/_matrix/client/unstable/org.matrix.msc3231/register/org.matrix.msc3231.login.registration_token/validity"
+	}
+	err = c.call(ctx, "token check", "GET", path, url.Values{"token": {token}}, nil, &resp)
 	var me *Error
 	switch {
 	case err == nil && resp.Valid != nil:

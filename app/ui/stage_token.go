@@ -7,6 +7,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"signup/app/matrix"
 	"signup/app/uiaa"
 )
 
@@ -78,9 +79,10 @@ func (r *Register) onTokenSubmit(ctx app.Context, e app.Event) {
 	}
 	r.tok.checking, r.tok.status, r.tok.err = true, r.t.T("token.checking"), ""
 	client := r.client()
+	stage := r.auth.ServerName(matrix.AuthRegistrationToken)
 	cctx, stop := r.withTimeout(20 * time.Second)
 	r.ctx.Async(func() {
-		valid, supported, err := client.TokenValidity(cctx, tok)
+		valid, supported, err := client.TokenValidityFor(cctx, stage, tok)
 		stop()
 		r.ctx.Dispatch(func(app.Context) {
 			r.tok.checking, r.tok.status = false, ""

@@ -131,7 +131,7 @@ func (r *Register) sendOpts(auth *matrix.AuthDict, quiet bool) {
 		}
 	}
 	req := &matrix.RegisterRequest{
-		Auth:                     auth,
+		Auth:                     r.auth.Wire(auth), // under the server's own stage name
 		Username:                 r.username,
 		Password:                 r.password,
 		InitialDeviceDisplayName: r.Config.DeviceName(),
