@@ -24,6 +24,10 @@ func TestSynapseEmail(t *testing.T) {
 	sendEmail(t, sc.ctx, addr)
 	waitText(t, sc.ctx, "#email-sent", msg(t, "en", "email.sent", addr))
 	link := sc.mailedLink(t, sink, addr)
+	// The widget polls: Synapse refuses the stage until the link is
+	// opened, and the widget keeps waiting.
+	waitFor(t, 30*time.Second, func() bool { return sc.emailPolls(http.StatusUnauthorized) > 0 })
+	waitText(t, sc.ctx, "#email-status", msg(t, "en", "email.waiting"))
 	sc.openMailedLink(t, link)
 	sc.waitSignedUp(t, "erin", synapsePassword)
 	if got := sc.emailsOf(t, "@erin:localhost"); len(got) != 1 || got[0] != addr {
@@ -187,6 +191,19 @@ func (sc *synapseScene) openMailedLink(t *testing.T, link string) {
 	if resp.StatusCode != http.StatusFound || !strings.HasPrefix(loc, sc.sig.URL+"/?email_confirmed=") {
 		t.Errorf("the mailed link answered %d to %q, want 302 to the widget's next_link", resp.StatusCode, loc)
 	}
+}
+
+// emailPolls counts the recorded POST /register with the email stage's
+// auth that Synapse answered with status.
+func (sc *synapseScene) emailPolls(status int) int {
+	n := 0
+	for _, e := range sc.rec.Exchanges() {
+		if e.Method == http.MethodPost && e.Path == "/_matrix/client/v3/register" && e.Status == status &&
+			strings.Contains(string(authOf(e.Request)), `"m.login.email.identity"`) {
+			n++
+		}
+	}
+	return n
 }
 
 // lastRequestToken is the last recorded POST …/register/email/requestToken.
