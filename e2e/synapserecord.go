@@ -28,8 +28,8 @@ const (
 
 // Exchange is one registration request a Recorder passed on, and the
 // homeserver's answer. Bodies are JSON (null when empty or not JSON); the
-// password is replaced by "<password>", access and refresh tokens by
-// "<token>".
+// password is replaced by "<password>", access, refresh and login tokens
+// by "<token>".
 type Exchange struct {
 	Method   string            `json:"method"`
 	Path     string            `json:"path"`
@@ -50,7 +50,8 @@ type Conversation struct {
 
 // Recorder is a reverse proxy between the widget and a homeserver that keeps
 // every exchange under /_matrix/client/ whose path has "/register" in it
-// (register, available, the token validity check, guests). With
+// (register, available, the token validity check, guests), and the
+// login-token hand-off (login/get_token, logout). With
 // SIGNUP_RECORD=1 it writes them to e2e/testdata/synapse/<scenario>.json
 // when a test that passed ends.
 type Recorder struct {
@@ -128,9 +129,11 @@ func (rec *Recorder) write() error {
 	return os.WriteFile(rec.Path(), data, 0o644)
 }
 
-// recorded tells whether a request path belongs to registration.
+// recorded tells whether a request path belongs to registration or to the
+// login-token hand-off after it.
 func recorded(path string) bool {
-	return strings.HasPrefix(path, "/_matrix/client/") && strings.Contains(path, "/register")
+	return strings.HasPrefix(path, "/_matrix/client/") && (strings.Contains(path, "/register") ||
+		strings.HasSuffix(path, "/login/get_token") || strings.HasSuffix(path, "/logout"))
 }
 
 // capture keeps a copy of an answer's status and body.
@@ -151,8 +154,8 @@ func (c *capture) Write(b []byte) (int, error) {
 }
 
 // redactJSON returns body with every "password" value replaced by
-// "<password>" and every access or refresh token by "<token>", at any depth;
-// null when body is empty or not JSON.
+// "<password>" and every access, refresh or login token by "<token>", at
+// any depth; null when body is empty or not JSON.
 func redactJSON(body []byte) json.RawMessage {
 	var v any
 	if len(bytes.TrimSpace(body)) == 0 || json.Unmarshal(body, &v) != nil {
@@ -185,7 +188,7 @@ func redact(v any) any {
 			switch k {
 			case "password":
 				x[k] = recordedPassword
-			case "access_token", "refresh_token":
+			case "access_token", "refresh_token", "login_token":
 				x[k] = recordedToken
 			default:
 				x[k] = redact(e)
