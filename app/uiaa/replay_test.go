@@ -156,6 +156,22 @@ func replay(t *testing.T, rec recording) {
 			var req matrix.RequestTokenRequest
 			json.Unmarshal(x.Request, &req)
 			_, err = c.RequestEmailToken(ctx, &req)
+		case x.Path == "/_matrix/client/v1/login/get_token":
+			// The login-token hand-off after the sign-up: a 401 must
+			// read as get_token's UIA state, the answer's session reused.
+			var req struct {
+				Auth *matrix.PasswordAuth `json:"auth"`
+			}
+			json.Unmarshal(x.Request, &req)
+			var tok string
+			tok, err = c.GetLoginToken(ctx, "recorded", req.Auth)
+			if a, ok := matrix.AuthRequired(err); x.Status == 401 && (!ok || a.Session == "") {
+				t.Errorf("exchange %d: get_token's 401 read without its UIA state: %v", i, err)
+			} else if x.Status == 200 && (err != nil || tok == "") {
+				t.Errorf("exchange %d: get_token's 200 read as %q, %v", i, tok, err)
+			}
+		case x.Path == "/_matrix/client/v3/logout":
+			err = c.Logout(ctx, "recorded")
 		default:
 			t.Fatalf("exchange %d: no replay for %s %s", i, x.Method, x.Path)
 		}
