@@ -19,10 +19,14 @@ func (s *Server) SetFlows(flows [][]string) {
 // ExpireSessions forgets every UIAA session, as a server restart or the
 // session timeout would. The next request that names one of them answers,
 // as Synapse does, 400 {"errcode":"M_UNKNOWN","error":"Unknown session ID:
-// <id>"}.
+// <id>"}; the registration tokens they held pending are free again, as
+// Synapse's delete_old_ui_auth_sessions gives them back.
 func (s *Server) ExpireSessions() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	for _, sess := range s.sessions {
+		s.releaseToken(sess)
+	}
 	s.sessions = map[string]*uiaSession{}
 	s.sessionOrder = nil
 }

@@ -2,6 +2,7 @@ package tesths
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -70,20 +71,27 @@ func (s *Server) handleGetToken(r *http.Request, body []byte) reply {
 		sess = s.sessions[sid]
 	}
 	if len(auth) == 0 {
-		return s.flowsReply(sess, flows, "", "")
+		return s.flowsReply(sess, flows, false, "", "")
 	}
-	stage, _ := auth["type"].(string)
-	if stage != stagePassword {
-		if stage == "" {
-			return s.flowsReply(sess, flows, "", "")
+	switch stage, _ := auth["type"].(string); stage {
+	case "":
+		return s.flowsReply(sess, flows, true, "", "")
+	case stagePassword:
+	case stageDummy, stageTerms:
+		// Always-enabled checkers (see checksStage): they complete, and
+		// complete nothing of the flow.
+		if !slices.Contains(sess.completed, stage) {
+			sess.completed = append(sess.completed, stage)
 		}
+		return s.flowsReply(sess, flows, true, "", "")
+	default:
 		// Synapse falls back to its /login checks for a type without a
-		// UIA checker: SynapseError(400, "Unknown login type ...").
-		return errReply(http.StatusBadRequest, "M_UNKNOWN", "Unknown login type "+stage)
+		// UIA checker (see unknownStage).
+		return unknownStage(stage, auth)
 	}
 	validated, ok := s.checkPassword(auth)
 	if !ok {
-		return s.flowsReply(sess, flows, "M_FORBIDDEN", "Invalid username or password")
+		return s.flowsReply(sess, flows, true, "M_FORBIDDEN", "Invalid username or password")
 	}
 	if validated != sess.userID {
 		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Invalid auth")
@@ -94,10 +102,15 @@ func (s *Server) handleGetToken(r *http.Request, body []byte) reply {
 	return jsonReply(map[string]any{"login_token": lt, "expires_in_ms": loginTokenTimeoutMs, "expires_in": loginTokenTimeoutMs / 1000})
 }
 
-// flowsReply is the 401 of a get_token session with flows; the caller
+// flowsReply is the 401 of a get_token session with flows, with
+// "completed" when the request carried auth (see uiaReply); the caller
 // holds s.mu.
-func (s *Server) flowsReply(sess *uiaSession, flows [][]string, errcode, msg string) reply {
+func (s *Server) flowsReply(sess *uiaSession, flows [][]string, withCompleted bool, errcode, msg string) reply {
 	body := uiaBody{Errcode: errcode, Error: msg, Flows: []uiaFlow{}, Params: map[string]any{}, Session: sess.id}
+	if withCompleted {
+		completed := append([]string{}, sess.completed...)
+		body.Completed = &completed
+	}
 	for _, f := range flows {
 		body.Flows = append(body.Flows, uiaFlow{Stages: append([]string{}, f...)})
 	}

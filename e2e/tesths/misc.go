@@ -6,7 +6,6 @@ import (
 	"html"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 )
@@ -39,10 +38,16 @@ func (s *Server) handleLoginFlows(*http.Request, []byte) reply {
 	return jsonReply(map[string]any{"flows": []any{map[string]any{"type": "m.login.password"}}})
 }
 
+// loginResponse is the 200 of /register and /login. Synapse sends the
+// deprecated home_server (its server name) in both: RegisterRestServlet's
+// _create_registration_details and _do_guest_registration
+// (synapse/rest/client/register.py), LoginRestServlet
+// (synapse/rest/client/login.py).
 type loginResponse struct {
 	UserID      string `json:"user_id"`
 	AccessToken string `json:"access_token,omitempty"`
 	DeviceID    string `json:"device_id,omitempty"`
+	HomeServer  string `json:"home_server"`
 }
 
 // handleLogin answers POST /login with m.login.password and an m.id.user
@@ -86,7 +91,7 @@ func (s *Server) handleLogin(_ *http.Request, body []byte) reply {
 	if deviceID == "" {
 		deviceID = newDeviceID()
 	}
-	return jsonReply(loginResponse{UserID: a.userID, AccessToken: s.issueAccess(a.userID), DeviceID: deviceID})
+	return jsonReply(loginResponse{UserID: a.userID, AccessToken: s.issueAccess(a.userID), DeviceID: deviceID, HomeServer: s.cfg.ServerName})
 }
 
 var (
@@ -100,11 +105,14 @@ var (
 // RegistrationHandler.check_username (synapse/handlers/register.py), in its
 // order and with its messages: the grammar, empty, a leading underscore,
 // the account the session already made (assigned, a user ID or ""), the
-// length, in use, then all digits. Dendrite refuses the same names
+// length, in use (unless inhibitInUse: Synapse's
+// registration.inhibit_user_in_use_error, which register_user does not
+// pass, so the request that creates the account still answers
+// M_USER_IN_USE), then all digits. Dendrite refuses the same names
 // (internal/validate.go: "username cannot start with a '_'";
 // clientapi/routing/register.go: "Numeric user IDs are reserved"), with
 // other words. The caller holds s.mu.
-func (s *Server) checkUsername(localpart, assigned string) *reply {
+func (s *Server) checkUsername(localpart, assigned string, inhibitInUse bool) *reply {
 	invalid := func(msg string) *reply {
 		rep := errReply(http.StatusBadRequest, "M_INVALID_USERNAME", msg)
 		return &rep
@@ -129,7 +137,7 @@ func (s *Server) checkUsername(localpart, assigned string) *reply {
 	if len(userID) > 255 {
 		return invalid("User ID may not be longer than 255 characters")
 	}
-	if s.users[localpart] != nil {
+	if s.users[localpart] != nil && !inhibitInUse {
 		rep := errReply(http.StatusBadRequest, "M_USER_IN_USE", "User ID already taken.")
 		return &rep
 	}
@@ -141,10 +149,16 @@ func (s *Server) checkUsername(localpart, assigned string) *reply {
 
 // handleAvailable answers GET /register/available. Like Synapse it does not
 // lowercase the username (upper case is M_INVALID_USERNAME here, while
-// /register lowercases) and it reserves nothing.
+// /register lowercases) and it reserves nothing. With
+// InhibitUserInUseError it answers {"available": true} to anything, before
+// even reading the username, as Synapse's UsernameAvailabilityRestServlet
+// (synapse/rest/client/register.py) does with inhibit_user_in_use_error.
 func (s *Server) handleAvailable(r *http.Request, _ []byte) reply {
 	if s.cfg.RegistrationDisabled {
 		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Registration has been disabled")
+	}
+	if s.cfg.InhibitUserInUseError {
+		return jsonReply(map[string]any{"available": true})
 	}
 	q := r.URL.Query()
 	if !q.Has("username") {
@@ -152,21 +166,10 @@ func (s *Server) handleAvailable(r *http.Request, _ []byte) reply {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if rep := s.checkUsername(q.Get("username"), ""); rep != nil {
+	if rep := s.checkUsername(q.Get("username"), "", false); rep != nil {
 		return *rep
 	}
 	return jsonReply(map[string]any{"available": true})
-}
-
-func (s *Server) handleTokenValidity(r *http.Request, _ []byte) reply {
-	if s.cfg.RegistrationDisabled {
-		return errReply(http.StatusForbidden, "M_FORBIDDEN", "Registration has been disabled")
-	}
-	q := r.URL.Query()
-	if !q.Has("token") {
-		return errReply(http.StatusBadRequest, "M_MISSING_PARAM", "Missing string query parameter 'token'")
-	}
-	return jsonReply(map[string]any{"valid": slices.Contains(s.cfg.RegistrationTokens, q.Get("token"))})
 }
 
 func (s *Server) handlePolicy(r *http.Request, _ []byte) reply {

@@ -1,7 +1,6 @@
 package tesths
 
 import (
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -40,13 +39,21 @@ type uiaSession struct {
 	// addresses are the threepids validated by the email/msisdn stages,
 	// bound to the account when it is created ("email:x" / "msisdn:y").
 	addresses []string
+	// token is the registration token that passed the token stage (one
+	// pending use of it), as Synapse keeps it in the session
+	// (UIAuthSessionDataConstants.REGISTRATION_TOKEN); tokenUsed is set
+	// once that use is completed or released.
+	token     string
+	tokenUsed bool
 }
 
 // uiaBody is the 401 answer of the UIAA API.
 type uiaBody struct {
-	Errcode   string         `json:"errcode,omitempty"`
-	Error     string         `json:"error,omitempty"`
-	Completed []string       `json:"completed,omitempty"`
+	Errcode string `json:"errcode,omitempty"`
+	Error   string `json:"error,omitempty"`
+	// Completed is nil (left out) in the answer to a request without
+	// auth, and a list, empty or not, in the answer to one with auth.
+	Completed *[]string      `json:"completed,omitempty"`
 	Flows     []uiaFlow      `json:"flows"`
 	Params    map[string]any `json:"params"`
 	Session   string         `json:"session"`
@@ -56,10 +63,27 @@ type uiaFlow struct {
 	Stages []string `json:"stages"`
 }
 
-// uiaReply is the 401 for sess with the current flows, the stages it
-// completed and, for a failed stage, errcode and error. The caller holds
-// s.mu.
+// promptReply is the 401 for sess when the request carried no auth: the
+// current flows, their params and the session, without "completed", as
+// Synapse's check_ui_auth (synapse/handlers/auth.py) raises
+// InteractiveAuthIncompleteError with _auth_dict_for_flows alone when the
+// auth dict is empty. The caller holds s.mu.
+func (s *Server) promptReply(sess *uiaSession) reply {
+	return s.uiaBodyReply(sess, false, "", "")
+}
+
+// uiaReply is the 401 for sess when the request carried auth that did not
+// complete a flow: the current flows, "completed" (the stages the session
+// completed, an empty list when none) and, for a failed stage, errcode and
+// error. Synapse's check_ui_auth sets ret["completed"] = list(creds), then
+// merges the LoginError's error dict: a wrong token answers
+// {"completed":[],"errcode":"M_UNAUTHORIZED","error":"Invalid registration
+// token","flows":...,"params":...,"session":...}. The caller holds s.mu.
 func (s *Server) uiaReply(sess *uiaSession, errcode, msg string) reply {
+	return s.uiaBodyReply(sess, true, errcode, msg)
+}
+
+func (s *Server) uiaBodyReply(sess *uiaSession, withCompleted bool, errcode, msg string) reply {
 	body := uiaBody{
 		Errcode: errcode,
 		Error:   msg,
@@ -67,8 +91,9 @@ func (s *Server) uiaReply(sess *uiaSession, errcode, msg string) reply {
 		Params:  map[string]any{},
 		Session: sess.id,
 	}
-	if len(sess.completed) > 0 {
-		body.Completed = append([]string{}, sess.completed...)
+	if withCompleted {
+		completed := append([]string{}, sess.completed...)
+		body.Completed = &completed
 	}
 	for _, f := range s.flows {
 		body.Flows = append(body.Flows, uiaFlow{Stages: append([]string{}, f...)})
@@ -126,6 +151,7 @@ func (s *Server) newSession(op string) *uiaSession {
 	s.sessions[sess.id] = sess
 	s.sessionOrder = append(s.sessionOrder, sess.id)
 	for len(s.sessions) > maxSessions && len(s.sessionOrder) > 0 {
+		s.releaseToken(s.sessions[s.sessionOrder[0]])
 		delete(s.sessions, s.sessionOrder[0])
 		s.sessionOrder = s.sessionOrder[1:]
 	}
@@ -237,7 +263,7 @@ func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 		if known := s.sessions[sid]; sid != "" && known != nil && known.op == opRegister {
 			assigned = known.userID
 		}
-		if rep := s.checkUsername(strings.ToLower(username), assigned); rep != nil {
+		if rep := s.checkUsername(strings.ToLower(username), assigned, s.cfg.InhibitUserInUseError); rep != nil {
 			return *rep
 		}
 	}
@@ -264,10 +290,13 @@ func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 		sess.params[k] = v
 	}
 	if len(auth) == 0 {
-		return s.uiaReply(sess, "", "")
+		return s.promptReply(sess)
 	}
 	var errcode, msg string
 	if hasType {
+		if !s.checksStage(stageType) {
+			return unknownStage(stageType, auth)
+		}
 		errcode, msg = s.applyStage(sess, stageType, auth)
 	}
 	if !s.flowDone(sess) {
@@ -303,71 +332,6 @@ func optString(m map[string]any, key string) (string, bool, *reply) {
 	return str, true, nil
 }
 
-// applyStage checks the auth dict of one stage and marks it completed. A
-// failure comes back as errcode and message, sent with the UIAA body in a
-// 401, as Synapse merges a LoginError into it. The caller holds s.mu.
-func (s *Server) applyStage(sess *uiaSession, stage string, auth map[string]any) (errcode, msg string) {
-	if !s.inFlows(stage) {
-		// The spec: "Failing to follow the flows in order must result in
-		// an HTTP 401 response". Synapse answers 400 M_UNKNOWN "Unknown
-		// login type" and Dendrite 501 for unknown types.
-		return "M_UNRECOGNIZED", fmt.Sprintf("Auth type %s is not offered by any flow", stage)
-	}
-	if slices.Contains(sess.completed, stage) {
-		// Completed stages cannot be retried: answer with the completed
-		// stages (or the result), as the spec asks.
-		return "", ""
-	}
-	switch stage {
-	case stageDummy, stageTerms:
-	case stageToken:
-		tok, ok := auth["token"]
-		if !ok {
-			return "M_MISSING_PARAM", "Missing registration token"
-		}
-		str, ok := tok.(string)
-		if !ok {
-			return "M_INVALID_PARAM", "Registration token must be a string"
-		}
-		if !slices.Contains(s.cfg.RegistrationTokens, str) {
-			return "M_UNAUTHORIZED", "Invalid registration token"
-		}
-	case stageCaptcha:
-		resp, ok := auth["response"]
-		if !ok {
-			return "M_CAPTCHA_NEEDED", "Captcha response is required"
-		}
-		if str, _ := resp.(string); str != s.cfg.RecaptchaResponse {
-			return "M_UNAUTHORIZED", "Captcha authentication failed"
-		}
-	case stageEmail, stageMsisdn:
-		creds, ok := auth["threepid_creds"].(map[string]any)
-		if !ok {
-			return "M_MISSING_PARAM", "Missing threepid_creds"
-		}
-		sid, _ := creds["sid"].(string)
-		secret, _ := creds["client_secret"].(string)
-		medium := "email"
-		if stage == stageMsisdn {
-			medium = "msisdn"
-		}
-		tp := s.threepids[sid]
-		if tp == nil || tp.clientSecret != secret || !tp.validated || tp.used {
-			return "M_UNAUTHORIZED", "Unable to get validated threepid"
-		}
-		if tp.medium != medium {
-			return "M_UNAUTHORIZED", fmt.Sprintf("Expecting threepid of type '%s', got '%s'", medium, tp.medium)
-		}
-		// Synapse deletes the validation session once it served a stage.
-		tp.used = true
-		sess.addresses = append(sess.addresses, tp.key())
-	default:
-		return "M_UNRECOGNIZED", fmt.Sprintf("Auth type %s can only be completed through its fallback page", stage)
-	}
-	sess.completed = append(sess.completed, stage)
-	return "", ""
-}
-
 // finishRegistration creates the account of a session that completed a
 // flow. The username was checked on the request already; like Synapse's
 // register_user it is checked again here, for a name taken meanwhile or
@@ -378,7 +342,7 @@ func (s *Server) finishRegistration(sess *uiaSession) reply {
 	if sess.username != nil {
 		// Synapse lowercases the desired username.
 		localpart = strings.ToLower(*sess.username)
-		if rep := s.checkUsername(localpart, ""); rep != nil {
+		if rep := s.checkUsername(localpart, "", false); rep != nil {
 			return *rep
 		}
 	}
@@ -398,6 +362,8 @@ func (s *Server) finishRegistration(sess *uiaSession) reply {
 	for _, addr := range sess.addresses {
 		s.bound[addr] = true
 	}
+	s.useToken(sess)
+	s.recordConsent(sess)
 	return s.registrationReply(sess)
 }
 
@@ -406,13 +372,13 @@ func (s *Server) finishRegistration(sess *uiaSession) reply {
 // Synapse's _create_registration_details. The caller holds s.mu.
 func (s *Server) registrationReply(sess *uiaSession) reply {
 	if inhibit, _ := sess.params["inhibit_login"].(bool); inhibit {
-		return jsonReply(loginResponse{UserID: sess.userID})
+		return jsonReply(loginResponse{UserID: sess.userID, HomeServer: s.cfg.ServerName})
 	}
 	deviceID, _ := sess.params["device_id"].(string)
 	if deviceID == "" {
 		deviceID = newDeviceID()
 	}
-	return jsonReply(loginResponse{UserID: sess.userID, AccessToken: s.issueAccess(sess.userID), DeviceID: deviceID})
+	return jsonReply(loginResponse{UserID: sess.userID, AccessToken: s.issueAccess(sess.userID), DeviceID: deviceID, HomeServer: s.cfg.ServerName})
 }
 
 // registerGuest answers POST /register?kind=guest; every body field is
@@ -427,5 +393,5 @@ func (s *Server) registerGuest(map[string]any) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	userID := s.createUser("", "", true)
-	return jsonReply(loginResponse{UserID: userID, AccessToken: newToken(), DeviceID: newDeviceID()})
+	return jsonReply(loginResponse{UserID: userID, AccessToken: newToken(), DeviceID: newDeviceID(), HomeServer: s.cfg.ServerName})
 }

@@ -45,12 +45,32 @@ type Config struct {
 	// {"public_key": "..."}}. Like Synapse, a 401 only carries the params
 	// of stages that appear in the current flows.
 	Params map[string]any
-	// RegistrationTokens are the valid m.login.registration_token tokens.
+	// RegistrationTokens are the valid m.login.registration_token tokens,
+	// each with unlimited uses unless TokenUsesAllowed limits it.
 	RegistrationTokens []string
-	// TokenValidity serves GET
-	// /_matrix/client/v1/register/m.login.registration_token/validity;
-	// without it that path answers 404 M_UNRECOGNIZED.
+	// TokenUsesAllowed is the uses_allowed of tokens of
+	// RegistrationTokens: how many registrations each allows, counting,
+	// as Synapse, the sessions that passed the token stage and have not
+	// registered yet. A token absent here (or 0) has unlimited uses.
+	TokenUsesAllowed map[string]int
+	// NoTokenValidity makes GET
+	// /_matrix/client/v1/register/m.login.registration_token/validity
+	// answer 404 M_UNRECOGNIZED "Unrecognized request", as a server
+	// without that endpoint does (Dendrite v0.13.8 has no such route and
+	// its router answers so). By default the endpoint is served, as
+	// Synapse registers it whatever its configuration.
+	NoTokenValidity bool
+	// TokenValidity is ignored.
+	//
+	// Deprecated: the validity endpoint is served by default; set
+	// NoTokenValidity to leave it out.
 	TokenValidity bool
+	// InhibitUserInUseError is Synapse's
+	// registration.inhibit_user_in_use_error: /register/available answers
+	// {"available": true} for a taken name and /register runs UIA for it;
+	// only the request that would create the account answers 400
+	// M_USER_IN_USE.
+	InhibitUserInUseError bool
 	// RecaptchaResponse is the m.login.recaptcha `response` that passes.
 	// Default "valid-captcha".
 	RecaptchaResponse string
@@ -150,6 +170,8 @@ type Server struct {
 	threepids      map[string]*threepidSession
 	threepidOrder  []string
 	users          map[string]*account // by localpart
+	tokens         map[string]*TokenUses
+	consents       map[string]map[string]string // user ID -> policy -> version
 	userOrder      []string
 	bound          map[string]bool   // "email:addr" or "msisdn:To" of created accounts
 	access         map[string]string // access token -> user ID
@@ -195,6 +217,8 @@ func New(cfg Config) *Server {
 		sessions:      map[string]*uiaSession{},
 		threepids:     map[string]*threepidSession{},
 		users:         map[string]*account{},
+		tokens:        newTokens(cfg),
+		consents:      map[string]map[string]string{},
 		bound:         map[string]bool{},
 		limits:        map[string]*rateLimit{},
 		nextLocalpart: 1,
@@ -334,7 +358,7 @@ func (s *Server) route(r *http.Request, body []byte) reply {
 		byMethod = map[string]handler{"POST": s.handleRegister}
 	case p == pathAvailable:
 		byMethod = map[string]handler{"GET": s.handleAvailable}
-	case p == pathTokenValidity && s.cfg.TokenValidity:
+	case p == pathTokenValidity && !s.cfg.NoTokenValidity:
 		byMethod = map[string]handler{"GET": s.handleTokenValidity}
 	case p == pathEmailToken:
 		byMethod = map[string]handler{"POST": s.handleEmailRequestToken}

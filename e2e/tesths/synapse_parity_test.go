@@ -67,7 +67,7 @@ func TestCompletedSessionReplay(t *testing.T) {
 	final := withAuth(body, map[string]any{"type": "m.login.dummy", "session": sess})
 	for i := range 2 {
 		code, b := post(t, s, register, final)
-		expect(t, code, b, 200, `{"user_id":"@rita:localhost"}`)
+		expect(t, code, b, 200, `{"user_id":"@rita:localhost","home_server":"localhost"}`)
 		if u := s.Users(); !slices.Equal(u, []string{"@rita:localhost"}) {
 			t.Fatalf("answer %d: users %v", i+1, u)
 		}
@@ -135,7 +135,7 @@ func TestGetTokenRequiresUIA(t *testing.T) {
 	})
 	t.Run("a wrong password: 401 with M_FORBIDDEN merged in", func(t *testing.T) {
 		code, b := getToken(t, s, tok, password(sess, "tess", "wrong password"))
-		expect(t, code, b, 401, `{"errcode":"M_FORBIDDEN","error":"Invalid username or password","flows":[{"stages":["m.login.password"]}],"params":{},"session":"`+sess+`"}`)
+		expect(t, code, b, 401, `{"completed":[],"errcode":"M_FORBIDDEN","error":"Invalid username or password","flows":[{"stages":["m.login.password"]}],"params":{},"session":"`+sess+`"}`)
 	})
 	t.Run("another user's password: 403 Invalid auth", func(t *testing.T) {
 		code, b := getToken(t, s, tok, map[string]any{})

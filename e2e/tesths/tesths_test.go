@@ -147,11 +147,14 @@ func checkSuccess(t *testing.T, code int, b []byte, userID string) map[string]an
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	if !slices.Equal(keys, []string{"access_token", "device_id", "user_id"}) {
+	if !slices.Equal(keys, []string{"access_token", "device_id", "home_server", "user_id"}) {
 		t.Fatalf("keys %v in %s", keys, b)
 	}
 	if m["user_id"] != userID {
 		t.Fatalf("user_id %v, want %s", m["user_id"], userID)
+	}
+	if _, server, _ := strings.Cut(userID, ":"); m["home_server"] != server {
+		t.Fatalf("home_server %v, want %s", m["home_server"], server)
 	}
 	if tok, _ := m["access_token"].(string); tok == "" {
 		t.Fatalf("empty access_token in %s", b)
@@ -204,8 +207,8 @@ func TestVersionsCORSAndUnknown(t *testing.T) {
 		expect(t, code, b, 405, `{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}`)
 	})
 
-	t.Run("auth_metadata, validity and well-known answer 404 when not configured", func(t *testing.T) {
-		for _, p := range []string{"/_matrix/client/v1/auth_metadata", validity + "?token=x", "/.well-known/matrix/client"} {
+	t.Run("auth_metadata and well-known answer 404 when not configured", func(t *testing.T) {
+		for _, p := range []string{"/_matrix/client/v1/auth_metadata", "/.well-known/matrix/client"} {
 			code, b := get(t, s, p)
 			expect(t, code, b, 404, `{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}`)
 		}
@@ -498,7 +501,7 @@ func TestMsisdn(t *testing.T) {
 	creds := map[string]any{"type": "m.login.msisdn", "session": sess, "threepid_creds": map[string]any{"sid": sid, "client_secret": "sec"}}
 	t.Run("the stage answers 401 M_UNAUTHORIZED before the code is submitted", func(t *testing.T) {
 		code, b := post(t, s, register, withAuth(body, creds))
-		expect(t, code, b, 401, `{"errcode":"M_UNAUTHORIZED","error":"Unable to get validated threepid","flows":[{"stages":["m.login.msisdn"]}],"params":{},"session":"`+sess+`"}`)
+		expect(t, code, b, 401, `{"completed":[],"errcode":"M_UNAUTHORIZED","error":"Unable to get validated threepid","flows":[{"stages":["m.login.msisdn"]}],"params":{},"session":"`+sess+`"}`)
 	})
 
 	t.Run("a wrong code answers success false, the right one success true", func(t *testing.T) {
@@ -549,7 +552,7 @@ func TestFallback(t *testing.T) {
 
 	t.Run("the stage cannot be submitted directly", func(t *testing.T) {
 		code, b := post(t, s, register, withAuth(body, map[string]any{"type": "org.example.pretend", "session": sess}))
-		expect(t, code, b, 401, `{"errcode":"M_UNRECOGNIZED","error":"Auth type org.example.pretend can only be completed through its fallback page","flows":`+flows+`,"params":{},"session":"`+sess+`"}`)
+		expect(t, code, b, 401, `{"completed":[],"errcode":"M_UNRECOGNIZED","error":"Auth type org.example.pretend can only be completed through its fallback page","flows":`+flows+`,"params":{},"session":"`+sess+`"}`)
 	})
 
 	t.Run("posting the form completes the stage and runs the spec's script", func(t *testing.T) {
@@ -802,7 +805,7 @@ func TestEndOfFlowChecks(t *testing.T) {
 	t.Run("inhibit_login answers the user_id only, device_id is honoured otherwise", func(t *testing.T) {
 		body := map[string]any{"username": "frank", "password": "a long password", "inhibit_login": true}
 		code, b := post(t, s, register, withAuth(body, map[string]any{"type": "m.login.dummy"}))
-		expect(t, code, b, 200, `{"user_id":"@frank:localhost"}`)
+		expect(t, code, b, 200, `{"user_id":"@frank:localhost","home_server":"localhost"}`)
 		body = map[string]any{"username": "gina", "password": "a long password", "device_id": "MYDEVICE"}
 		code, b = post(t, s, register, withAuth(body, map[string]any{"type": "m.login.dummy"}))
 		if m := checkSuccess(t, code, b, "@gina:localhost"); m["device_id"] != "MYDEVICE" {
@@ -870,10 +873,10 @@ func TestSessions(t *testing.T) {
 		checkSuccess(t, code, b, "@ida:localhost")
 	})
 
-	t.Run("a type outside every flow answers 401 M_UNRECOGNIZED with the UIAA body", func(t *testing.T) {
+	t.Run("a type the server does not check answers Synapse's plain 400 of its /login checks", func(t *testing.T) {
 		sess := startSession(t, s, noName)
 		code, b := post(t, s, register, withAuth(noName, map[string]any{"type": "m.login.bogus", "session": sess}))
-		expect(t, code, b, 401, `{"errcode":"M_UNRECOGNIZED","error":"Auth type m.login.bogus is not offered by any flow","flows":[{"stages":["m.login.terms","m.login.dummy"]}],"params":{},"session":"`+sess+`"}`)
+		expect(t, code, b, 400, `{"errcode":"M_INVALID_PARAM","error":"Invalid login submission"}`)
 	})
 
 	t.Run("an empty session starts a new one, as in Synapse", func(t *testing.T) {
@@ -888,7 +891,7 @@ func TestSessions(t *testing.T) {
 		defer s.SetFlows([][]string{{"m.login.terms", "m.login.dummy"}})
 		sess := startSession(t, s, noName)
 		code, b := post(t, s, register, map[string]any{"auth": map[string]any{"session": sess}})
-		expect(t, code, b, 401, `{"flows":[{"stages":["m.login.recaptcha"]}],"params":{},"session":"`+sess+`"}`)
+		expect(t, code, b, 401, `{"completed":[],"flows":[{"stages":["m.login.recaptcha"]}],"params":{},"session":"`+sess+`"}`)
 	})
 }
 
@@ -900,7 +903,7 @@ func TestRecaptcha(t *testing.T) {
 	body := map[string]any{"username": "jack", "password": "a long password"}
 	sess := startSession(t, s, body)
 	uia := func(errPart string) string {
-		return `{` + errPart + `"flows":[{"stages":["m.login.recaptcha"]}],"params":{"m.login.recaptcha":{"public_key":"pk"}},"session":"` + sess + `"}`
+		return `{` + errPart + `"completed":[],"flows":[{"stages":["m.login.recaptcha"]}],"params":{"m.login.recaptcha":{"public_key":"pk"}},"session":"` + sess + `"}`
 	}
 	code, b := post(t, s, register, withAuth(body, map[string]any{"type": "m.login.recaptcha", "session": sess}))
 	expect(t, code, b, 401, uia(`"errcode":"M_CAPTCHA_NEEDED","error":"Captcha response is required",`))

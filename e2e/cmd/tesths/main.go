@@ -49,7 +49,7 @@ func main() {
 		Flows:                parseFlows(*flows),
 		Params:               map[string]any{},
 		RegistrationTokens:   splitList(*tokens),
-		TokenValidity:        *validity,
+		NoTokenValidity:      !*validity,
 		RecaptchaResponse:    *captcha,
 		GuestsEnabled:        *guests,
 		RegistrationDisabled: *disabled,
