@@ -221,13 +221,24 @@ func control(t *testing.T, places map[string]string, place, want string) {
 	}
 }
 
+// loginKeptConfig is an operator config for the homeserver at url (server
+// name localhost) with registration.inhibit_login false: /register then
+// answers with an access token (the widget asks for none by default,
+// TestSecuritySignUpLeavesNoDevice), which the widget must not keep.
+func loginKeptConfig(t *testing.T, url string) string {
+	t.Helper()
+	return writeConfig(t, `{"version": 1, "homeserver": {"url": "`+url+`", "server_name": "localhost"},
+		"registration": {"inhibit_login": false}}`)
+}
+
 // The email flow on the test homeserver, through a proxy that reads the
-// access token the server returns.
+// access token the server returns: the operator's explicit inhibit_login
+// false makes the server return one.
 func TestSecurityNoSecretsAfterEmailFlow(t *testing.T) {
 	const password = "Unmistakable-P4ssword-secret-7391"
 	hs := tesths.Start(t, tesths.Config{Flows: [][]string{{"m.login.email.identity"}}})
 	capt := startTokenCapture(t, hs.URL)
-	s := StartSignup(t, "-homeserver", capt.URL, "-server-name", "localhost")
+	s := StartSignup(t, "-config", loginKeptConfig(t, capt.URL))
 	ctx := NewBrowser(t)
 	cl := startConsoleLog(t, ctx)
 	do(t, ctx, chromedp.Navigate(s.URL+"/"))
@@ -261,12 +272,12 @@ func TestSecurityNoSecretsAfterEmailFlow(t *testing.T) {
 	checkStayed(t, ctx, s)
 }
 
-// The dummy flow on Dendrite.
+// The dummy flow on Dendrite, with inhibit_login false as above.
 func TestSecurityNoSecretsAfterDendriteDummyFlow(t *testing.T) {
 	const password = "Another-Unmistakable-P4ss-8264"
 	d := StartDendrite(t, DendriteOptions{})
 	capt := startTokenCapture(t, d.BaseURL)
-	s := StartSignup(t, "-homeserver", capt.URL, "-server-name", "localhost")
+	s := StartSignup(t, "-config", loginKeptConfig(t, capt.URL))
 	ctx := NewBrowser(t)
 	cl := startConsoleLog(t, ctx)
 	do(t, ctx, chromedp.Navigate(s.URL+"/"))
