@@ -139,11 +139,11 @@ func TestStageTokenValidity(t *testing.T) {
 	for _, validity := range []bool{true, false} {
 		name := "with the validity endpoint"
 		if !validity {
-			name = "without it (404 M_UNRECOGNIZED)"
+			name = "without it (404 M_UNRECOGNIZED, as Dendrite v0.13.8)"
 		}
 		t.Run(name, func(t *testing.T) {
 			hs := tesths.Start(t, tesths.Config{Flows: [][]string{{"m.login.registration_token"}},
-				RegistrationTokens: []string{"good-token"}, TokenValidity: validity})
+				RegistrationTokens: []string{"good-token"}, NoTokenValidity: !validity})
 			ctx, _ := startWidget(t, hs.URL)
 			fill(t, ctx, "dan", "a good long password")
 			do(t, ctx, clickStable("submit"))
