@@ -39,7 +39,6 @@ func startHomeserver() (*homeserver, error) {
 			},
 		}}},
 		RegistrationTokens: []string{benchToken},
-		TokenValidity:      true,
 	})
 	hs.URL = url
 	h := &homeserver{Server: hs, srv: &http.Server{Handler: hs, ReadHeaderTimeout: 10 * time.Second}}

@@ -23,7 +23,6 @@ func TestA11yStageScreens(t *testing.T) {
 				Flows:              [][]string{{"m.login.terms", "m.login.registration_token", "m.login.email.identity", "m.login.dummy"}},
 				Params:             termsParams,
 				RegistrationTokens: []string{"good-token"},
-				TokenValidity:      true,
 			})
 			s := StartSignup(t, "-homeserver", hs.URL, "-server-name", "localhost")
 			ctx := openWidget(t, s, l.Accept, "/")

@@ -21,7 +21,6 @@ func TestKeyboardOnlyRegistration(t *testing.T) {
 		Flows:              [][]string{{"m.login.terms", "m.login.registration_token", "m.login.dummy"}},
 		Params:             termsParams,
 		RegistrationTokens: []string{"good-token"},
-		TokenValidity:      true,
 	})
 	s := StartSignup(t, "-homeserver", hs.URL, "-server-name", "localhost")
 	ctx := NewBrowser(t)

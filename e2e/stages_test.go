@@ -19,7 +19,6 @@ func TestStagesTermsTokenEmailDummy(t *testing.T) {
 		Flows:              [][]string{{"m.login.terms", "m.login.registration_token", "m.login.email.identity", "m.login.dummy"}},
 		Params:             termsParams,
 		RegistrationTokens: []string{"letmein-2026"},
-		TokenValidity:      true,
 	})
 	s := StartSignup(t, "-homeserver", hs.URL, "-server-name", "localhost")
 	ctx := NewBrowser(t)

@@ -60,11 +60,6 @@ type Config struct {
 	// its router answers so). By default the endpoint is served, as
 	// Synapse registers it whatever its configuration.
 	NoTokenValidity bool
-	// TokenValidity is ignored.
-	//
-	// Deprecated: the validity endpoint is served by default; set
-	// NoTokenValidity to leave it out.
-	TokenValidity bool
 	// InhibitUserInUseError is Synapse's
 	// registration.inhibit_user_in_use_error: /register/available answers
 	// {"available": true} for a taken name and /register runs UIA for it;

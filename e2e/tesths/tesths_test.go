@@ -642,7 +642,7 @@ func TestGuest(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	s := Start(t, Config{TokenValidity: true, RegistrationTokens: []string{"tok"}})
+	s := Start(t, Config{RegistrationTokens: []string{"tok"}})
 
 	t.Run("the next requests answer 429 with Retry-After and retry_after_ms", func(t *testing.T) {
 		s.RateLimit(register, 2, 1500*time.Millisecond)
@@ -915,7 +915,7 @@ func TestRecaptcha(t *testing.T) {
 
 func TestServerModes(t *testing.T) {
 	t.Run("registration disabled", func(t *testing.T) {
-		s := Start(t, Config{RegistrationDisabled: true, TokenValidity: true})
+		s := Start(t, Config{RegistrationDisabled: true})
 		for _, c := range []struct {
 			method, path string
 			body         any
