@@ -156,6 +156,11 @@ func TestSecurityHeaders(t *testing.T) {
 			if got := h.Get("X-Content-Type-Options"); got != "nosniff" {
 				t.Errorf("X-Content-Type-Options %q", got)
 			}
+			// Another site that opened the widget cannot navigate its tab;
+			// the widget's own popups keep their opener.
+			if got := h.Get("Cross-Origin-Opener-Policy"); got != "same-origin-allow-popups" {
+				t.Errorf("Cross-Origin-Opener-Policy %q", got)
+			}
 			if got := h.Get("Referrer-Policy"); got != "no-referrer" {
 				t.Errorf("Referrer-Policy %q", got)
 			}
