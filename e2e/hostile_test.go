@@ -278,6 +278,10 @@ func TestHostileMalformedUIAA(t *testing.T) {
 	for i, a := range shots {
 		do(t, ctx, clickStable("submit"))
 		waitRequestsTo(t, h.Server, "POST", "/_matrix/client/v3/register", i+1)
+		// The server has the request; give the page a moment to render the
+		// busy state (it may still show the previous answer's error and an
+		// idle button), then wait for this answer to be handled.
+		time.Sleep(400 * time.Millisecond)
 		waitIdle(t, ctx, "submit")
 		waitText(t, ctx, "#form-error", "could not understand")
 		if got := eval[string](t, ctx, `document.getElementById("submit").textContent`); !strings.Contains(got, "Try again") {
