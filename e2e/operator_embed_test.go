@@ -123,7 +123,7 @@ func TestOperatorEmbedding(t *testing.T) {
 
 		t.Run("an error: signup:error with the code, and a taller frame", func(t *testing.T) {
 			hs.RateLimit("/_matrix/client/v3/register", 1, time.Second)
-			do(t, ctx, chromedp.Click(chromedp.CSS("#submit"), chromedp.FromNode(frame)))
+			frameClick(t, ctx, frame, "submit")
 			waitJS(t, ctx, `window.events.some(e => e.type === "signup:error")`, "signup:error on the host")
 			ev := hostEvents(t, ctx, "signup:error")
 			if len(ev) != 1 || ev[0].Detail["code"] != "M_LIMIT_EXCEEDED" {
@@ -135,7 +135,7 @@ func TestOperatorEmbedding(t *testing.T) {
 
 		t.Run("a stage: signup:stage", func(t *testing.T) {
 			frameWait(t, ctx, frame, `!document.getElementById("submit").disabled`, "the wait to end")
-			do(t, ctx, chromedp.Click(chromedp.CSS("#submit"), chromedp.FromNode(frame)))
+			frameClick(t, ctx, frame, "submit")
 			frameWait(t, ctx, frame, `document.querySelectorAll("#terms input[type=checkbox]").length === 2`, "the terms stage")
 			waitJS(t, ctx, `window.events.some(e => e.type === "signup:stage")`, "signup:stage on the host")
 			if ev := hostEvents(t, ctx, "signup:stage"); ev[0].Detail["stage"] != "m.login.terms" {
@@ -147,7 +147,7 @@ func TestOperatorEmbedding(t *testing.T) {
 		t.Run("registered: signup:registered with the user ID and homeserver only", func(t *testing.T) {
 			frameWait(t, ctx, frame, `(() => { document.querySelectorAll("#terms input[type=checkbox]").forEach(c => c.checked || c.click());
 				const b = document.getElementById("terms-continue"); return !!b && !b.disabled; })()`, "Continue to be enabled")
-			do(t, ctx, chromedp.Click(chromedp.CSS("#terms-continue"), chromedp.FromNode(frame)))
+			frameClick(t, ctx, frame, "terms-continue")
 			frameWait(t, ctx, frame, `document.getElementById("success") !== null`, "the success panel in the iframe")
 			if got := frameEval[string](t, ctx, frame, `document.getElementById("user-id").textContent`); got != "@ulla:localhost" {
 				t.Errorf("user ID in the iframe = %q", got)
@@ -249,6 +249,16 @@ func frameWait(t *testing.T, ctx context.Context, frame *chromedp.Node, expr, wh
 }
 
 // frameEval returns the value of expr in the document of the iframe.
+// frameClick clicks the button with id in the iframe from the page's own
+// script: what this test watches is the host page's events, and a mouse
+// click into a cross-site iframe has been seen to miss under load.
+func frameClick(t *testing.T, ctx context.Context, frame *chromedp.Node, id string) {
+	t.Helper()
+	if !frameEval[bool](t, ctx, frame, `(() => { const b = document.getElementById(`+js(id)+`); if (!b || b.disabled) return false; b.click(); return true })()`) {
+		t.Fatalf("no enabled #%s in the iframe to click", id)
+	}
+}
+
 func frameEval[T any](t *testing.T, ctx context.Context, frame *chromedp.Node, expr string) T {
 	t.Helper()
 	v, err := chromedp.Run(ctx, chromedp.Poll[struct{ V T }](`({V: (`+expr+`)})`, chromedp.WithPollingInFrame(frame),
