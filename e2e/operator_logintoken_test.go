@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
@@ -74,11 +75,7 @@ func TestOperatorLoginTokenAnswersUIA(t *testing.T) {
 	waitReady(t, ctx)
 	fill(t, ctx, "lena", password)
 	do(t, ctx, clickStable("submit"))
-	waitJS(t, ctx, `(document.getElementById("client-web") || {href: ""}).href.includes("loginToken=lt_")`, "the login token in the link")
-	if issued := hs.LoginTokensIssued(); len(issued) != 1 ||
-		eval[string](t, ctx, `document.getElementById("client-web").href`) != "https://client.example.test/#/login?loginToken="+issued[0] {
-		t.Errorf("issued %q, link %q", issued, eval[string](t, ctx, `document.getElementById("client-web").href`))
-	}
+	waitTokenLink(t, ctx, hs)
 
 	gets := hs.RequestsTo("POST", "/_matrix/client/v1/login/get_token")
 	if len(gets) != 2 || gets[0].Status != 401 || gets[1].Status != 200 {
@@ -115,4 +112,16 @@ func TestOperatorLoginTokenAnswersUIA(t *testing.T) {
 	places := checkNoSecrets(t, ctx, cl, map[string]string{"password": password})
 	control(t, places, "dom", "@lena:localhost")
 	control(t, places, "dom", "loginToken=lt_")
+}
+
+// waitTokenLink waits until the "Web" client's link on the welcome panel
+// carries a login token, and checks it is the one token the test
+// homeserver issued, in the fragment of the configured URL.
+func waitTokenLink(t *testing.T, ctx context.Context, hs *tesths.Server) {
+	t.Helper()
+	waitJS(t, ctx, `(document.getElementById("client-web") || {href: ""}).href.includes("loginToken=lt_")`, "the login token in the link")
+	link := eval[string](t, ctx, `document.getElementById("client-web").href`)
+	if issued := hs.LoginTokensIssued(); len(issued) != 1 || link != "https://client.example.test/#/login?loginToken="+issued[0] {
+		t.Errorf("issued %q, link %q", issued, link)
+	}
 }
