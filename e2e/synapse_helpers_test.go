@@ -26,7 +26,7 @@ type synapseScene struct {
 func startSynapseScene(t *testing.T, opts SynapseOptions, scenario string, args ...string) *synapseScene {
 	t.Helper()
 	hs := StartSynapse(t, opts)
-	rec := StartRecorder(t, hs.BaseURL, "Synapse "+synapseVersion(t, hs), scenario)
+	rec := StartRecorder(t, hs.BaseURL, "synapse", "Synapse "+synapseVersion(t, hs), scenario)
 	ctx, sig := startWidget(t, rec.URL, args...)
 	return &synapseScene{hs: hs, rec: rec, ctx: ctx, sig: sig}
 }
@@ -36,7 +36,7 @@ func startSynapseScene(t *testing.T, opts SynapseOptions, scenario string, args 
 func startSynapseSceneConfig(t *testing.T, opts SynapseOptions, scenario string, config func(hs string) map[string]any) *synapseScene {
 	t.Helper()
 	hs := StartSynapse(t, opts)
-	rec := StartRecorder(t, hs.BaseURL, "Synapse "+synapseVersion(t, hs), scenario)
+	rec := StartRecorder(t, hs.BaseURL, "synapse", "Synapse "+synapseVersion(t, hs), scenario)
 	sig := StartSignup(t, "-config", opWriteConfig(t, config(rec.URL)))
 	ctx := NewBrowser(t)
 	opOpen(t, ctx, sig.URL+"/")

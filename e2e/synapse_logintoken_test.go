@@ -25,7 +25,7 @@ func TestSynapseLoginToken(t *testing.T) {
 	hs := StartSynapse(t, SynapseOptions{Extra: map[string]any{
 		"login_via_existing_session": map[string]any{"enabled": true, "require_ui_auth": true},
 	}})
-	rec := StartRecorder(t, hs.BaseURL, "Synapse "+synapseVersion(t, hs), "login-token")
+	rec := StartRecorder(t, hs.BaseURL, "synapse", "Synapse "+synapseVersion(t, hs), "login-token")
 	capt := startTokenCapture(t, rec.URL) // reads the access token /register gives the widget
 	cfg := opBaseConfig(capt.URL)
 	cfg["after_signup"] = map[string]any{"clients": []any{map[string]any{

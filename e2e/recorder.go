@@ -52,25 +52,27 @@ type Conversation struct {
 // every exchange under /_matrix/client/ whose path has "/register" in it
 // (register, available, the token validity check, guests), and the
 // login-token hand-off (login/get_token, logout). With
-// SIGNUP_RECORD=1 it writes them to e2e/testdata/synapse/<scenario>.json
+// SIGNUP_RECORD=1 it writes them to e2e/testdata/<dir>/<scenario>.json
 // when a test that passed ends.
 type Recorder struct {
 	// URL is the proxy's base URL; point the widget at it.
 	URL string
 
+	dir  string
 	mu   sync.Mutex
 	conv Conversation
 }
 
-// StartRecorder starts a Recorder to upstream on a free loopback port;
+// StartRecorder starts a Recorder to upstream on a free loopback port. dir
+// is the folder of e2e/testdata the file goes to ("synapse", "dendrite");
 // server names the homeserver and its version in the file.
-func StartRecorder(t *testing.T, upstream, server, scenario string) *Recorder {
+func StartRecorder(t *testing.T, upstream, dir, server, scenario string) *Recorder {
 	t.Helper()
 	u, err := url.Parse(upstream)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rec := &Recorder{conv: Conversation{Server: server, Scenario: scenario, Exchanges: []Exchange{}}}
+	rec := &Recorder{dir: dir, conv: Conversation{Server: server, Scenario: scenario, Exchanges: []Exchange{}}}
 	rp := httputil.NewSingleHostReverseProxy(u)
 	rp.ErrorLog = log.New(io.Discard, "", 0)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -113,7 +115,7 @@ func (rec *Recorder) Exchanges() []Exchange {
 
 // Path returns the file of the recording.
 func (rec *Recorder) Path() string {
-	return filepath.Join(RepoRoot(), "e2e", "testdata", "synapse", rec.conv.Scenario+".json")
+	return filepath.Join(RepoRoot(), "e2e", "testdata", rec.dir, rec.conv.Scenario+".json")
 }
 
 func (rec *Recorder) write() error {
