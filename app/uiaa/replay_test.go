@@ -18,9 +18,10 @@ import (
 	"signup/internal/nethttp"
 )
 
-// recording is a conversation of the widget with a real Synapse, written
-// by the e2e tests (e2e/synapserecord.go, SIGNUP_RECORD=1): every request
-// to the registration endpoints and the server's answer, in order.
+// recording is a conversation of the widget with a real Synapse or
+// Dendrite, written by the e2e tests (e2e/recorder.go, SIGNUP_RECORD=1):
+// every request to the registration endpoints and the server's answer, in
+// order.
 type recording struct {
 	Server    string     `json:"server"`
 	Scenario  string     `json:"scenario"`
@@ -46,24 +47,27 @@ func widgetDraws(s matrix.AuthType) bool {
 	return false
 }
 
-// The recorded Synapse conversations, replayed through the protocol
-// layer: each answer is read as the widget reads it, and after every 401
-// the flow chooser picks the stage the widget really submitted next.
-func TestReplaySynapseConversations(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join("..", "..", "e2e", "testdata", "synapse", "*.json"))
-	if len(files) == 0 {
-		t.Fatal("no recordings in e2e/testdata/synapse")
-	}
-	for _, f := range files {
-		var rec recording
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
+// The recorded Synapse and Dendrite conversations, replayed through the
+// protocol layer: each answer is read as the widget reads it, and after
+// every 401 with the UIAA state the flow chooser picks the stage the
+// widget really submitted next. Subtests are named server/scenario.
+func TestReplayRecordedConversations(t *testing.T) {
+	for _, server := range []string{"synapse", "dendrite"} {
+		files, _ := filepath.Glob(filepath.Join("..", "..", "e2e", "testdata", server, "*.json"))
+		if len(files) == 0 {
+			t.Fatalf("no recordings in e2e/testdata/%s", server)
 		}
-		if err := json.Unmarshal(b, &rec); err != nil {
-			t.Fatalf("%s: %v", f, err)
+		for _, f := range files {
+			var rec recording
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(b, &rec); err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			t.Run(server+"/"+rec.Scenario, func(t *testing.T) { replay(t, rec) })
 		}
-		t.Run(rec.Scenario, func(t *testing.T) { replay(t, rec) })
 	}
 }
 
