@@ -35,7 +35,7 @@ func main() {
 		PageURL:      dom.PageURL,
 		Store:        dom.SessionStore{},
 		Hidden:       dom.Hidden,
-		OnVisible:    dom.OnVisible,
+		OnVisibility: dom.OnVisibility,
 		OpenFallback: dom.OpenFallback,
 		Recaptcha:    dom.Recaptcha,
 		Claim:        dom.Claim,

@@ -25,10 +25,10 @@ type Flow struct {
 // stage failed, Errcode and Error are set too. See
 // https://spec.matrix.org/v1.16/client-server-api/#user-interactive-authentication-api.
 type AuthInfo struct {
-	Flows     []Flow                     `json:"flows"`
-	Params    map[string]json.RawMessage `json:"params,omitempty"`
-	Session   string                     `json:"session,omitempty"`
-	Completed []AuthType                 `json:"completed,omitempty"`
+	Flows     []Flow                       `json:"flows"`
+	Params    map[AuthType]json.RawMessage `json:"params,omitempty"`
+	Session   string                       `json:"session,omitempty"`
+	Completed []AuthType                   `json:"completed,omitempty"`
 	// Aliases maps a stable stage name to the unstable one the server
 	// used instead (see normalize); the flows carry the stable names. It
 	// is kept with the saved progress, and recomputed from every answer.

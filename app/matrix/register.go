@@ -7,7 +7,7 @@ import (
 
 // AuthType names a User-Interactive Authentication stage. See
 // https://spec.matrix.org/v1.16/client-server-api/#authentication-types.
-type AuthType = string
+type AuthType string
 
 // The stage types the widget knows.
 const (

@@ -212,8 +212,8 @@ func TestRegisterAuthRequired(t *testing.T) {
 			t.Fatalf("got %v", err)
 		}
 		want := []matrix.Flow{
-			{Stages: []string{"example.type.foo", "example.type.bar"}},
-			{Stages: []string{"example.type.foo", "example.type.baz"}},
+			{Stages: []matrix.AuthType{"example.type.foo", "example.type.bar"}},
+			{Stages: []matrix.AuthType{"example.type.foo", "example.type.baz"}},
 		}
 		if fmt.Sprint(info.Flows) != fmt.Sprint(want) {
 			t.Errorf("flows %v", info.Flows)
@@ -378,7 +378,7 @@ func TestAuthParams(t *testing.T) {
 			t.Fatal(err)
 		}
 		var p termsParams
-		for _, stage := range []string{matrix.AuthTerms, matrix.AuthRecaptcha} {
+		for _, stage := range []matrix.AuthType{matrix.AuthTerms, matrix.AuthRecaptcha} {
 			if found, err := info.Param(stage, &p); found || err != nil {
 				t.Errorf("%s: Param = %v, %v", stage, found, err)
 			}
@@ -396,7 +396,7 @@ func TestAuthParams(t *testing.T) {
 		}
 		var p termsParams
 		found, err := info.Param(matrix.AuthTerms, &p)
-		if !found || err == nil || !strings.Contains(err.Error(), matrix.AuthTerms) {
+		if !found || err == nil || !strings.Contains(err.Error(), string(matrix.AuthTerms)) {
 			t.Errorf("Param = %v, %v", found, err)
 		}
 	})

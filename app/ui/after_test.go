@@ -5,6 +5,7 @@ import (
 
 	"signup/app/config"
 	"signup/app/matrix"
+	"signup/app/registration"
 )
 
 // The "Open in …" links: the one-time login token goes only to a client
@@ -15,8 +16,8 @@ func TestClientLinkLoginToken(t *testing.T) {
 	other := config.Client{Name: "Other", URL: "https://other.example/#/login?loginToken={login_token}&u={user_id}"}
 	r := &Register{
 		Config: Config{Operator: config.Config{After: config.After{Clients: []config.Client{asked, other}}}},
-		hs:     matrix.Homeserver{BaseURL: "https://hs.example"},
-		result: &matrix.RegisterResponse{UserID: "@lena:example.org"},
+		view: registration.View{Homeserver: matrix.Homeserver{BaseURL: "https://hs.example"},
+			Done: registration.DoneView{UserID: "@lena:example.org"}},
 	}
 
 	t.Run("before the token arrives, both are plain links", func(t *testing.T) {
@@ -28,7 +29,7 @@ func TestClientLinkLoginToken(t *testing.T) {
 		}
 	})
 
-	r.loginToken = "lt_secret/+&"
+	r.view.Done.LoginToken = "lt_secret/+&"
 	t.Run("the client that asked gets the token, escaped, in its fragment", func(t *testing.T) {
 		if got, want := r.clientLink(asked), "https://asked.example/#/login?loginToken=lt_secret%2F%2B%26&hs=https%3A%2F%2Fhs.example"; got != want {
 			t.Errorf("got %q, want %q", got, want)
@@ -39,4 +40,18 @@ func TestClientLinkLoginToken(t *testing.T) {
 			t.Errorf("got %q, want %q", got, want)
 		}
 	})
+}
+
+func TestDropParam(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://c.example/#/login?loginToken={login_token}&hs=x": "https://c.example/#/login?hs=x",
+		"https://c.example/?hs=x&loginToken={login_token}":        "https://c.example/?hs=x",
+		"https://c.example/?loginToken={login_token}":             "https://c.example/?",
+		"https://c.example/?a=1&t={login_token}&b=2":              "https://c.example/?a=1&b=2",
+		"https://c.example/":                                      "https://c.example/",
+	} {
+		if got := dropParam(in, "{login_token}"); got != want {
+			t.Errorf("dropParam(%q) = %q, want %q", in, got, want)
+		}
+	}
 }

@@ -13,12 +13,12 @@ func (r *Register) logo() string {
 	return "/web/icon.svg"
 }
 
-// title is the form's heading: the operator's, else ours.
-func (r *Register) title() string {
+// heading is the form's heading: the operator's, else ours.
+func (r *Register) heading() string {
 	if t := r.Config.Operator.Texts.Title; t != "" {
 		return t
 	}
-	return r.t.T("title")
+	return r.tr().T("title")
 }
 
 // intro is the paragraph under the heading.
@@ -26,7 +26,7 @@ func (r *Register) intro() string {
 	if t := r.Config.Operator.Texts.Intro; t != "" {
 		return t
 	}
-	return r.t.T("intro", r.Config.Brand())
+	return r.tr().T("intro", r.Config.Brand())
 }
 
 // usernameHint is the hint under the username.
@@ -34,18 +34,7 @@ func (r *Register) usernameHint() string {
 	if h := r.Config.Operator.Registration.UsernameHint; h != "" {
 		return h
 	}
-	return r.t.T("username.hint")
-}
-
-// contactURL is the operator's contact link, offered when registration is
-// closed.
-func (r *Register) contactURL() string {
-	for _, l := range r.Config.Operator.Texts.Footer {
-		if l.Kind == "contact" {
-			return l.URL
-		}
-	}
-	return ""
+	return r.tr().T("username.hint")
 }
 
 // renderFooter draws the operator's footer links.
@@ -69,8 +58,8 @@ func (r *Register) renderUpdate() app.UI {
 		return app.Text("")
 	}
 	return app.Div().ID("update").Class("update").Role("status").Body(
-		app.P().Text(r.t.T("update.available")),
-		app.Button().Type("button").ID("update-reload").Class("secondary").Text(r.t.T("update.reload")).
+		app.P().Text(r.tr().T("update.available")),
+		app.Button().Type("button").ID("update-reload").Class("secondary").Text(r.tr().T("update.reload")).
 			OnClick(func(ctx app.Context, e app.Event) { ctx.Reload() }),
 	)
 }
@@ -87,7 +76,7 @@ func (r *Register) OnAppUpdate(ctx app.Context) {
 // renderProblem shows the operator what is wrong with config.json.
 func (r *Register) renderProblem() app.UI {
 	return app.Section().ID("config-problem").Class("card").Role("alert").Body(
-		app.H1().Text(r.t.T("config.bad")),
+		app.H1().Text(r.tr().T("config.bad")),
 		app.Pre().Class("problem").Text(r.Config.Problem),
 	)
 }

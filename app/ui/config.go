@@ -111,9 +111,9 @@ type Services struct {
 	Store Store
 	// Hidden reports whether the tab is hidden (no polling then).
 	Hidden func() bool
-	// OnVisible registers f to run (on any goroutine) whenever the tab
-	// becomes visible again.
-	OnVisible func(f func())
+	// OnVisibility registers f to run (on any goroutine) whenever the
+	// tab becomes hidden or visible again.
+	OnVisibility func(f func(hidden bool))
 	// OpenFallback opens url in a popup from a user action and calls done
 	// (on any goroutine) when that popup posts "authDone" from one of
 	// origins (canonical, as event.origin reads). It returns false when the
@@ -125,8 +125,9 @@ type Services struct {
 	// Callbacks may run on any goroutine.
 	Recaptcha func(scriptURL, elementID, siteKey string, onToken func(string), onError func(error))
 	// Claim takes a cross-tab lock named key without waiting; ok is false
-	// when another tab holds it. release gives it back.
-	Claim func(key string) (release func(), ok bool)
+	// when another tab holds it, err set when the browser did not answer.
+	// release gives it back. It blocks: call it from ctx.Async.
+	Claim func(key string) (release func(), ok bool, err error)
 	// SetLang sets the document's language and direction (lang, dir on
 	// <html>).
 	SetLang func(lang, dir string)

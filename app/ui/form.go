@@ -3,24 +3,21 @@ package ui
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
-	"signup/app/matrix"
+	"signup/app/registration"
 )
 
 // renderForm draws the registration form.
 func (r *Register) renderForm() app.UI {
-	status, userProblem, suggestion := r.usernameStatus()
-	preview := ""
-	if r.hs.ServerName != "" && r.username != "" && userProblem == "" {
-		preview = r.t.T("username.preview", matrix.PreviewUserID(r.username, r.hs.ServerName))
-	}
+	f := r.view.Form
+	t := r.tr()
 	hint := r.usernameHint()
-	if preview != "" {
-		hint = preview
+	if f.Preview != "" {
+		hint = t.T("username.preview", f.Preview)
 	}
 	var useLower app.UI
-	if suggestion != "" {
+	if f.Suggestion != "" {
 		useLower = app.Button().Type("button").ID("username-lower").Class("link").
-			Text(r.t.T("username.use", suggestion)).OnClick(r.useLowercase)
+			Text(t.T("username.use", f.Suggestion)).OnClick(r.on(registration.Act{Action: registration.UseSuggestion}))
 	}
 	// method="dialog" outside a <dialog> makes a native submission (the
 	// form sent before loader.js or the app took it over, or with
@@ -30,61 +27,73 @@ func (r *Register) renderForm() app.UI {
 	return app.Form().ID("signup-form").Class("card").
 		Method("dialog").NoValidate(true).
 		Aria("labelledby", "form-title").
-		OnSubmit(r.onSubmit).
+		OnSubmit(r.onSubmit(registration.Submit)).
 		Body(
-			app.H1().ID("form-title").Text(r.title()),
+			app.H1().ID("form-title").Text(r.heading()),
 			// Without JavaScript the form cannot work (and, as method
 			// "dialog", sends nothing): say so instead of doing nothing.
-			app.Elem("noscript").Body(app.P().ID("noscript").Class("alert").Text(r.t.T("noscript"))),
+			app.Elem("noscript").Body(app.P().ID("noscript").Class("alert").Text(t.T("noscript"))),
 			r.renderPicker(),
 			app.If(r.Config.Brand() != "", func() app.UI {
 				return app.P().Class("intro").Text(r.intro())
 			}),
-			field{ID: "username", Label: r.t.T("username"), Type: "text", Value: r.username,
-				AutoComplete: "username", Username: true, Hint: hint, Status: status,
-				Error: userProblem, Extra: useLower, OnInput: r.onUsername}.render(),
-			field{ID: "password", Label: r.t.T("password"), Type: r.passwordType(), Value: r.password,
-				AutoComplete: "new-password", Secret: true, Error: r.passErr, Status: r.passwordStatus(),
-				Extra: r.renderPasswordExtra(), OnInput: r.onPassword}.render(),
-			field{ID: "confirm", Label: r.t.T("confirm"), Type: r.passwordType(), Value: r.confirm,
-				AutoComplete: "new-password", Secret: true, Error: r.confirmErr, OnInput: r.onConfirm}.render(),
+			field{ID: "username", Label: t.T("username"), Type: "text", Value: f.Username,
+				AutoComplete: "username", Username: true, Hint: hint, Status: r.msg(f.UserStatus),
+				Error: r.msg(f.UserError), Extra: useLower, OnInput: r.onInput(registration.FieldUsername)}.render(),
+			field{ID: "password", Label: t.T("password"), Type: r.passwordType(), Value: f.Password,
+				AutoComplete: "new-password", Secret: true, Error: r.msg(f.PassError), Status: r.passwordStatus(),
+				Extra: r.renderPasswordExtra(), OnInput: r.onInput(registration.FieldPassword)}.render(),
+			field{ID: "confirm", Label: t.T("confirm"), Type: r.passwordType(), Value: f.Confirm,
+				AutoComplete: "new-password", Secret: true, Error: r.msg(f.ConfirmErr),
+				OnInput: r.onInput(registration.FieldConfirm)}.render(),
 			r.renderAlert(),
-			r.renderSubmit("submit", r.t.T("submit")),
+			r.renderSubmit("submit", t.T("submit"), false),
 			r.renderGuest(),
 		)
 }
 
-// renderAlert draws the form-level error, with the server's own words as a
-// detail under ours.
+// renderAlert draws the form-level error, with the server's own words as
+// a detail under ours.
 func (r *Register) renderAlert() app.UI {
-	if r.formErr == "" {
+	v := r.view
+	if v.FormError.Key == "" {
 		return app.Div().ID("form-error").Class("alert-slot").Aria("live", "assertive")
 	}
-	return app.Div().ID("form-error").Class("alert").Role("alert").TabIndex(-1).Body(
-		app.P().Text(r.formErr),
-		app.If(r.formDetail != "", func() app.UI {
-			return app.P().Class("alert__detail").Text(r.t.T("server.said", r.formDetail))
+	return r.renderError("form-error", v.FormError, v.Contact)
+}
+
+// renderError draws an alert: our words, then the server's.
+func (r *Register) renderError(id string, m registration.Msg, contact string) app.UI {
+	t := r.tr()
+	return app.Div().ID(id).Class("alert").Role("alert").TabIndex(-1).Body(
+		app.P().Text(t.T(m.Key, m.Args...)),
+		app.If(m.Detail != "", func() app.UI {
+			return app.P().Class("alert__detail").Text(t.T("server.said", m.Detail))
 		}),
-		app.If(r.contact != "", func() app.UI {
-			return app.P().Body(app.A().ID("contact").Href(SafeAttr(r.contact)).Rel("noopener noreferrer").Text(r.t.T("closed.contact")))
+		app.If(contact != "", func() app.UI {
+			return app.P().Body(app.A().ID("contact").Href(SafeAttr(contact)).Rel("noopener noreferrer").Text(t.T("closed.contact")))
 		}),
 	)
 }
 
-// renderSubmit draws the submit button: busy while a request is in flight,
-// disabled with a countdown while the server asks us to wait.
-func (r *Register) renderSubmit(id, label string) app.UI {
-	if left := r.wait.left(now()); left > 0 {
-		label = r.t.N("retry.in", left)
-	} else if r.busy {
-		label = r.t.T("submitting")
-	} else if r.retryable {
-		label = r.t.T("retry")
+// renderSubmit draws a submit button: busy while a request is in flight,
+// disabled with a countdown while the server asks the widget to wait, or
+// while blocked (a stage's input is incomplete). It is only ever rendered
+// disabled when it is: go-app pre-renders Disabled(false) as
+// disabled="false", which disables.
+func (r *Register) renderSubmit(id, label string, blocked bool) app.UI {
+	v, t := r.view, r.tr()
+	switch {
+	case v.WaitLeft > 0:
+		label = t.N("retry.in", v.WaitLeft)
+		blocked = true
+	case v.Busy:
+		label = t.T("submitting")
+	case v.Retryable && v.FormError.Key != "":
+		label = t.T("retry")
 	}
-	btn := app.Button().ID(id).Type("submit").Class("primary").Aria("busy", r.busy).Text(label)
-	if r.wait.left(now()) > 0 {
-		// Only ever render disabled when true: go-app pre-renders
-		// Disabled(false) as disabled="false", which disables.
+	btn := app.Button().ID(id).Type("submit").Class("primary").Aria("busy", v.Busy).Text(label)
+	if blocked {
 		btn = btn.Disabled(true)
 	}
 	return app.Div().Class("actions").Body(
@@ -93,29 +102,15 @@ func (r *Register) renderSubmit(id, label string) app.UI {
 	)
 }
 
-// busyText is what the submit's live region says: "Creating your
-// account…", or how long the server asked us to wait.
+// busyText is what a submit's live region says: "Creating your
+// account…", or how long the server asked the widget to wait.
 func (r *Register) busyText() string {
-	if r.busy {
-		return r.t.T("submitting")
+	v := r.view
+	if v.Busy {
+		return r.tr().T("submitting")
 	}
-	if n := r.wait.announced(now()); n > 0 {
-		return r.t.N("retry.in", n)
+	if v.Announce > 0 {
+		return r.tr().N("retry.in", v.Announce)
 	}
 	return ""
-}
-
-func (r *Register) onPassword(ctx app.Context, e app.Event) {
-	r.password = ctx.JSSrc().Get("value").String()
-	r.passErr = ""
-	if r.confirmErr != "" && r.password == r.confirm {
-		r.confirmErr = ""
-	}
-}
-
-func (r *Register) onConfirm(ctx app.Context, e app.Event) {
-	r.confirm = ctx.JSSrc().Get("value").String()
-	if r.confirmErr != "" && r.password == r.confirm {
-		r.confirmErr = ""
-	}
 }

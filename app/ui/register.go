@@ -1,92 +1,44 @@
 package ui
 
 import (
-	"context"
-	"time"
-
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"signup/app/i18n"
-	"signup/app/matrix"
-	"signup/app/uiaa"
-)
-
-// phase is which screen the widget shows.
-type phase int
-
-const (
-	phaseForm phase = iota
-	phaseStage
-	phaseDone
-	phaseConfirmed // this tab was opened by the email link
+	"signup/app/registration"
 )
 
 // Register is the registration widget: the form, the UIAA stages that
-// follow it, and the success panel. Config and Services are its props.
+// follow it, and the welcome panel. It draws the view of a
+// registration.Engine and sends it the user's events; the runner
+// (runner.go) carries out the engine's effects. Config and Services are
+// its props.
 type Register struct {
 	app.Compo
 
 	Config   Config
 	Services *Services
+	// Preview, when set, is drawn instead of a live conversation (the
+	// /stories catalogue).
+	Preview *registration.View
 
+	eng     *registration.Engine
+	view    registration.View
+	t       *i18n.Catalog
 	ctx     app.Context
 	mounted bool
-	t       *i18n.Catalog
-	hs      matrix.Homeserver // where accounts are made: the configured one, or the user's pick
-	picker  pickerState
+	queued  []registration.Effect // effects of Start, run once mounted
+	run     runner
 
-	username, password, confirm string
-	avail                       availability
-	checks                      checker
-
-	// Errors next to what caused them, and the form-level alert.
-	userErr, passErr, confirmErr string
-	formErr, formDetail          string
-	retryable                    bool
-
-	busy      bool
-	polling   bool
-	phase     phase
-	auth      *matrix.AuthInfo
-	plan      uiaa.Plan
-	authFor   string          // the request the UIAA session belongs to
-	autoSteps int             // stages completed by the widget in a row
-	restarts  int             // sessions restarted in this submit
-	attempt   matrix.AuthType // the stage the request in flight submits
-	prefer    matrix.AuthType // the stage the user switched to
-	shown     matrix.AuthType // the stage on screen
-
-	stageErr, stageDetail string
-	terms                 termsState
-	tok                   tokenState
-	mail                  mailState
-	phone                 phoneState
-	captcha               captchaState
-	fallback              fallbackState
-	pendingPassword       string
-	restored              bool
-
-	claimed       string
-	unclaim       func()
-	doneElsewhere bool
-	guest         bool
-	oauthURL      string
-	oauthIssuer   string
-	update        bool
-	showPassword  bool
-	redirecting   bool
-	contact       string
-	loginToken    string
-
-	wait    backoff
-	result  *matrix.RegisterResponse
-	focusID string
-	sel     [2]int
+	showPassword bool
+	update       bool
+	focusID      string
+	sel          [2]int
+	title        string
 }
 
-// OnInit applies what the user typed before the app took over.
+// OnInit starts the conversation with what the user typed before the app
+// took over (and the tab's saved progress).
 func (r *Register) OnInit() {
-	r.hs = matrix.Homeserver{BaseURL: r.Config.HomeserverURL, ServerName: r.Config.ServerName}
 	var langs []string
 	if r.Services != nil && r.Services.Languages != nil {
 		langs = r.Services.Languages()
@@ -95,93 +47,137 @@ func (r *Register) OnInit() {
 	if r.Services != nil && r.Services.SetLang != nil {
 		r.Services.SetLang(r.t.Lang, r.t.Dir)
 	}
-	if r.Services == nil || r.Services.Prefill == nil {
+	r.eng = registration.New(r.Config.settings(langs))
+	if r.Preview != nil {
+		r.view = *r.Preview
 		return
 	}
-	if r.restoreProgress() {
+	if r.Services == nil || r.Services.Prefill == nil {
+		r.view = r.eng.View(now())
 		return
 	}
 	p := r.Services.Prefill()
-	r.username = p.Values["username"]
-	r.password = p.Values["password"]
-	r.confirm = p.Values["confirm"]
-	r.focusID = p.Focus
-	r.sel = [2]int{p.SelStart, p.SelEnd}
-	r.checks.schedule(r, false)
+	start := registration.Start{
+		Username: p.Values["username"], Password: p.Values["password"], Confirm: p.Values["confirm"],
+	}
+	if r.Services.PageURL != nil {
+		start.PageURL = r.Services.PageURL()
+	}
+	if r.Services.Store != nil {
+		start.Saved, _ = r.Services.Store.Get(registration.ProgressKey)
+	}
+	if r.Services.Hidden != nil {
+		start.Hidden = r.Services.Hidden()
+	}
+	r.focusID, r.sel = p.Focus, [2]int{p.SelStart, p.SelEnd}
+	r.queued = r.eng.Handle(start, now())
+	r.view = r.eng.View(now())
 }
 
-// OnMount keeps the component's context for background work and restores
-// the focus the pre-rendered form had.
+// OnMount runs the start's effects, restores the focus the pre-rendered
+// form had, and listens to the other tabs and the tab's visibility.
 func (r *Register) OnMount(ctx app.Context) {
 	r.ctx = ctx
 	r.mounted = true
-	if r.focusID != "" && r.Services != nil && r.Services.Focus != nil {
-		id, sel := r.focusID, r.sel
-		ctx.Defer(func(app.Context) { r.Services.Focus(id, sel[0], sel[1]) })
+	if r.Services == nil || r.Preview != nil {
+		return
+	}
+	if r.focusID != "" && r.Services.Focus != nil {
+		id, sel, focus := r.focusID, r.sel, r.Services.Focus
+		ctx.Defer(func(app.Context) { focus(id, sel[0], sel[1]) })
 	}
 	r.focusID = ""
-	if r.checks.pending {
-		r.checks.schedule(r, true)
-	}
-	r.listenTabs(ctx)
+	r.listen(ctx)
 	if vars := r.Config.Operator.Brand.CSSVars(); len(vars) > 0 && r.Services.ApplyBrand != nil {
 		r.Services.ApplyBrand(vars)
 	}
-	switch {
-	case r.confirmedLanding():
-	case r.restored:
-		r.enterStage(r.plan.Next)
-	default:
-		r.setTitle(r.formTitle())
-		if r.followPageHomeserver() {
-			break
-		}
-		r.checkDelegation()
-	}
-	ctx.Update()
+	fx := r.queued
+	r.queued = nil
+	r.carry(fx)
+	r.refresh()
 }
 
 // OnDismount stops background work.
 func (r *Register) OnDismount() {
-	r.checks.cancel()
-	r.stopStages()
+	r.run.stop()
+	r.mounted = false
 }
 
-func (r *Register) client() *matrix.Client {
-	return matrix.NewClient(r.hs.BaseURL, r.Services.Doer)
-}
-
-// live reports whether the widget can make requests (in a mounted browser
-// component).
-func (r *Register) live() bool { return r.mounted && r.Services != nil && r.Services.Doer != nil }
-
-// focus moves the keyboard focus after the next render.
-func (r *Register) focus(id string) {
-	if !r.live() || r.Services.Focus == nil {
+// send feeds an event to the engine and carries out what it asks.
+func (r *Register) send(ev registration.Event) {
+	if r.eng == nil || r.Preview != nil || !r.mounted {
 		return
 	}
-	r.ctx.Defer(func(app.Context) { r.Services.Focus(id, -1, -1) })
+	r.carry(r.eng.Handle(ev, now()))
+	r.refresh()
+}
+
+// on returns a handler that sends ev.
+func (r *Register) on(ev registration.Event) app.EventHandler {
+	return func(ctx app.Context, e app.Event) { r.send(ev) }
+}
+
+// onSubmit returns a form's submit handler: the native submission never
+// happens, the engine gets the action.
+func (r *Register) onSubmit(a registration.Action) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		e.PreventDefault()
+		r.send(registration.Act{Action: a})
+	}
+}
+
+// onInput returns an input's handler: its value to the engine.
+func (r *Register) onInput(f registration.Field) app.EventHandler {
+	return func(ctx app.Context, e app.Event) {
+		r.send(registration.Typed{Field: f, Value: ctx.JSSrc().Get("value").String()})
+	}
+}
+
+// refresh takes the engine's new view and follows it with the page
+// title.
+func (r *Register) refresh() {
+	r.view = r.eng.View(now())
+	if t := r.pageTitle(); t != r.title && r.mounted {
+		r.title = t
+		r.ctx.Page().SetTitle(t)
+	}
+}
+
+// tr is the catalogue (English before OnInit, as in tests that render a
+// component alone).
+func (r *Register) tr() *i18n.Catalog {
+	if r.t != nil {
+		return r.t
+	}
+	return r.Config.catalog(nil)
+}
+
+// msg renders a message, the server's words after ours.
+func (r *Register) msg(m registration.Msg) string {
+	if m.Key == "" {
+		return ""
+	}
+	s := r.tr().T(m.Key, m.Args...)
+	if m.Detail != "" {
+		s += " " + r.tr().T("server.said", m.Detail)
+	}
+	return s
 }
 
 // Render draws the current screen.
 func (r *Register) Render() app.UI {
-	if r.t == nil {
-		r.t = r.Config.catalog(nil)
-	}
-	if r.hs.BaseURL == "" {
-		r.hs = matrix.Homeserver{BaseURL: r.Config.HomeserverURL, ServerName: r.Config.ServerName}
-	}
+	v := r.view
 	var screen app.UI
 	switch {
 	case r.Config.Problem != "":
 		screen = r.renderProblem()
-	case r.phase == phaseDone:
+	case v.Screen == registration.ScreenDone:
 		screen = r.renderSuccess()
-	case r.phase == phaseConfirmed:
+	case v.Screen == registration.ScreenConfirmed:
 		screen = r.renderConfirmed()
-	case r.oauthURL != "":
+	case v.Screen == registration.ScreenOAuth:
 		screen = r.renderOAuth()
-	case r.phase == phaseStage:
+	case v.Screen == registration.ScreenStage:
 		screen = r.renderStage()
 	default:
 		screen = r.renderForm()
@@ -199,10 +195,18 @@ func (r *Register) Render() app.UI {
 		)
 }
 
-// now is time.Now; a variable for tests.
-var now = time.Now
-
-// withTimeout bounds one request.
-func (r *Register) withTimeout(d time.Duration) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(r.ctx, d)
+// listen wires the other tabs' messages and the tab's visibility to the
+// engine; called once on mount.
+func (r *Register) listen(ctx app.Context) {
+	s := r.Services
+	if s.OnBroadcast != nil {
+		s.OnBroadcast(func(m string) {
+			ctx.Dispatch(func(app.Context) { r.send(registration.TabMessage{Msg: m}) })
+		})
+	}
+	if s.OnVisibility != nil {
+		s.OnVisibility(func(hidden bool) {
+			ctx.Dispatch(func(app.Context) { r.send(registration.Visibility{Hidden: hidden}) })
+		})
+	}
 }

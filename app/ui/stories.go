@@ -2,16 +2,18 @@ package ui
 
 import (
 	"encoding/json"
-	"time"
+	"net/url"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"signup/app/matrix"
+	"signup/app/registration"
+	"signup/app/uiaa"
 )
 
 // Stories is the /stories catalogue: every screen of the widget alone,
 // with sample data, for designers, translators and screenshots. It makes
-// no requests.
+// no requests: each story is a view of the engine, drawn as it is.
 type Stories struct {
 	app.Compo
 	Config Config
@@ -20,95 +22,108 @@ type Stories struct {
 // story is one named screen.
 type story struct {
 	Name string
-	Make func(c Config) *Register
+	View func(c Config) registration.View
 }
 
-// sampleAuth is a UIAA state with the spec's terms example.
-func sampleAuth(stages ...string) *matrix.AuthInfo {
+// samplePolicies are the spec's terms example, as the stage shows them.
+func samplePolicies() []uiaa.Policy {
 	params, _ := json.Marshal(map[string]any{"policies": map[string]any{
 		"privacy_policy":   map[string]any{"version": "1.2", "en": map[string]any{"name": "Privacy Policy", "url": "https://example.org/privacy"}},
 		"terms_of_service": map[string]any{"version": "1.0", "en": map[string]any{"name": "Terms of Service", "url": "https://example.org/terms"}},
 	}})
-	flows := []matrix.Flow{{Stages: stages}, {Stages: []string{matrix.AuthEmail, matrix.AuthDummy}}}
-	return &matrix.AuthInfo{Flows: flows, Session: "sample", Params: map[string]json.RawMessage{matrix.AuthTerms: params}}
+	info := &matrix.AuthInfo{Session: "sample", Params: map[matrix.AuthType]json.RawMessage{matrix.AuthTerms: params}}
+	ps, _ := uiaa.Policies(info, nil)
+	return ps
 }
 
-// atStage is a Register waiting on stage next of the flow terms → token →
-// email → dummy (or of the flow given), with the stages before it done.
-func atStage(c Config, next string, setup func(r *Register)) *Register {
-	flow := []string{matrix.AuthTerms, matrix.AuthRegistrationToken, matrix.AuthEmail, matrix.AuthDummy}
-	found := false
-	for _, s := range flow {
-		found = found || s == next
-	}
-	if !found {
-		flow = []string{matrix.AuthTerms, next, matrix.AuthDummy}
-	}
-	r := &Register{Config: c, username: "alice", phase: phaseStage}
-	r.auth = sampleAuth(flow...)
-	for _, s := range flow {
-		if s == next {
-			break
-		}
-		r.auth.Completed = append(r.auth.Completed, s)
-	}
-	r.plan, _ = chooser.Choose(r.auth, flow, "")
-	r.shown = next
-	if setup != nil {
-		setup(r)
-	}
-	return r
+// form is the form of c's homeserver, with f in it.
+func form(c Config, f registration.FormView) registration.View {
+	return registration.View{Homeserver: matrix.Homeserver{BaseURL: c.HomeserverURL, ServerName: c.ServerName},
+		Form: f, Picker: registration.PickerView{Current: or(c.ServerName, hostOf(c.HomeserverURL))}}
 }
+
+// atStage is the view of stage s, step step of steps.
+func atStage(c Config, s matrix.AuthType, step, steps int, setup func(v *registration.StageView)) registration.View {
+	v := form(c, registration.FormView{Username: "alice"})
+	v.Screen = registration.ScreenStage
+	v.Stage = registration.StageView{Stage: s, Step: step, Steps: steps, Key: string(s),
+		Alternatives: []matrix.AuthType{matrix.AuthEmail}}
+	if !uiaa.Draws(s) || s == matrix.AuthRecaptcha {
+		v.Stage.FallbackURL = uiaa.FallbackURL(c.HomeserverURL, s, "sample")
+	}
+	if setup != nil {
+		setup(&v.Stage)
+	}
+	return v
+}
+
+func msg(key string, args ...any) registration.Msg { return registration.Msg{Key: key, Args: args} }
 
 var stories = []story{
-	{"The form", func(c Config) *Register { return &Register{Config: c} }},
-	{"The form, filled in", func(c Config) *Register {
-		return &Register{Config: c, username: "alice", password: "correct horse battery staple", confirm: "correct horse battery staple",
-			avail: availability{name: "alice", state: availFree}}
+	{"The form", func(c Config) registration.View { return form(c, registration.FormView{}) }},
+	{"The form, filled in", func(c Config) registration.View {
+		pw := "correct horse battery staple"
+		return form(c, registration.FormView{Username: "alice", Password: pw, Confirm: pw,
+			UserStatus: msg("username.available", "alice"), Preview: matrix.PreviewUserID("alice", or(c.ServerName, "example.org"))})
 	}},
-	{"Errors next to their fields", func(c Config) *Register {
-		r := &Register{Config: c, username: "Alice", password: "hunter2", confirm: "hunter3"}
-		r.t = c.catalog(nil)
-		r.passErr, r.confirmErr = r.t.T("password.weak"), r.t.T("confirm.mismatch")
-		return r
+	{"Errors next to their fields", func(c Config) registration.View {
+		return form(c, registration.FormView{Username: "Alice", Password: "hunter2", Confirm: "hunter3",
+			UserError: msg("username.upper", "alice"), Suggestion: "alice",
+			PassError: msg("password.weak"), ConfirmErr: msg("confirm.mismatch")})
 	}},
-	{"The homeserver is unreachable", func(c Config) *Register {
-		r := &Register{Config: c, username: "alice", password: "x", confirm: "x", retryable: true}
-		r.t = c.catalog(nil)
-		r.formErr = r.t.T("unreachable", "matrix.example.org")
-		return r
+	{"The homeserver is unreachable", func(c Config) registration.View {
+		v := form(c, registration.FormView{Username: "alice", Password: "x", Confirm: "x"})
+		v.FormError, v.Retryable = msg("unreachable", "matrix.example.org"), true
+		return v
 	}},
-	{"Rate limited: a countdown", func(c Config) *Register {
-		r := &Register{Config: c, username: "alice", retryable: true}
-		r.t = c.catalog(nil)
-		r.formErr = r.t.T("ratelimited")
-		r.wait.start(42*time.Second, now())
-		return r
+	{"Rate limited: a countdown", func(c Config) registration.View {
+		v := form(c, registration.FormView{Username: "alice"})
+		v.FormError, v.Retryable, v.WaitLeft, v.Announce = msg("ratelimited"), true, 42, 42
+		return v
 	}},
-	{"Terms", func(c Config) *Register { return atStage(c, matrix.AuthTerms, func(r *Register) { r.loadTerms() }) }},
-	{"Registration token, refused", func(c Config) *Register {
-		return atStage(c, matrix.AuthRegistrationToken, func(r *Register) {
-			r.tok = tokenState{value: "not-a-token", err: c.catalog(nil).T("token.invalid")}
+	{"Terms", func(c Config) registration.View {
+		return atStage(c, matrix.AuthTerms, 1, 3, func(s *registration.StageView) {
+			s.Terms = registration.TermsView{Policies: samplePolicies(), Accepted: map[string]bool{}}
 		})
 	}},
-	{"Email address", func(c Config) *Register { return atStage(c, matrix.AuthEmail, nil) }},
-	{"Waiting for the email link", func(c Config) *Register {
-		return atStage(c, matrix.AuthEmail, func(r *Register) {
-			r.mail = mailState{address: "alice@example.org", sid: "sid", secret: "s"}
-			r.password = "x"
+	{"Registration token, refused", func(c Config) registration.View {
+		return atStage(c, matrix.AuthRegistrationToken, 2, 3, func(s *registration.StageView) {
+			s.Token = registration.TokenView{Value: "not-a-token", Error: msg("token.invalid")}
 		})
 	}},
-	{"Phone number", func(c Config) *Register { return atStage(c, matrix.AuthMSISDN, nil) }},
-	{"reCAPTCHA could not load: the fallback page", func(c Config) *Register {
-		return atStage(c, matrix.AuthRecaptcha, func(r *Register) { r.captcha.blocked = true })
+	{"Email address", func(c Config) registration.View {
+		return atStage(c, matrix.AuthEmail, 3, 3, func(s *registration.StageView) { s.Alternatives = nil })
 	}},
-	{"A stage only the server can show", func(c Config) *Register { return atStage(c, "org.example.custom", nil) }},
-	{"Success", func(c Config) *Register {
-		return &Register{Config: c, phase: phaseDone, result: &matrix.RegisterResponse{UserID: "@alice:" + or(c.ServerName, "example.org")}}
+	{"Waiting for the email link", func(c Config) registration.View {
+		return atStage(c, matrix.AuthEmail, 3, 3, func(s *registration.StageView) {
+			s.Alternatives, s.Key = nil, s.Key+"/sent"
+			s.Email = registration.EmailView{Address: "alice@example.org", Sent: true}
+		})
 	}},
-	{"The email link opened in another tab", func(c Config) *Register { return &Register{Config: c, phase: phaseConfirmed} }},
-	{"A server that signs up elsewhere (OAuth)", func(c Config) *Register {
-		return &Register{Config: c, oauthURL: "https://auth.example.org/account/", oauthIssuer: "auth.example.org"}
+	{"Phone number", func(c Config) registration.View { return atStage(c, matrix.AuthMSISDN, 2, 2, nil) }},
+	{"reCAPTCHA could not load: the fallback page", func(c Config) registration.View {
+		return atStage(c, matrix.AuthRecaptcha, 2, 2, func(s *registration.StageView) {
+			s.CaptchaBlocked, s.Key = true, s.Key+"/blocked"
+		})
+	}},
+	{"A stage only the server can show", func(c Config) registration.View {
+		return atStage(c, "org.example.custom", 2, 2, nil)
+	}},
+	{"Success", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.Screen, v.Done.UserID = registration.ScreenDone, "@alice:"+or(c.ServerName, "example.org")
+		return v
+	}},
+	{"The email link opened in another tab", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.Screen = registration.ScreenConfirmed
+		return v
+	}},
+	{"A server that signs up elsewhere (OAuth)", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.Screen = registration.ScreenOAuth
+		v.OAuth = registration.Delegation{Delegated: true, SignUpURL: "https://auth.example.org/account/", Issuer: "auth.example.org"}
+		return v
 	}},
 }
 
@@ -118,9 +133,10 @@ func (s *Stories) Render() app.UI {
 		app.H1().Text("signup: every screen"),
 		app.Range(stories).Slice(func(i int) app.UI {
 			st := stories[i]
+			v := st.View(s.Config)
 			return app.Div().Class("story").DataSet("story", i).Body(
 				app.H2().Class("story__name").Text(st.Name),
-				app.Div().Class("story__frame").Body(st.Make(s.Config)),
+				app.Div().Class("story__frame").Body(&Register{Config: s.Config, Preview: &v}),
 			)
 		}),
 	)
@@ -131,4 +147,12 @@ func or(v, def string) string {
 		return v
 	}
 	return def
+}
+
+// hostOf is the host of a URL (the URL itself when it has none).
+func hostOf(base string) string {
+	if u, err := url.Parse(base); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return base
 }

@@ -45,6 +45,6 @@ func OutOfBand(session string) *matrix.AuthDict {
 // {base}/_matrix/client/v3/auth/{type}/fallback/web?session={session}. See
 // https://spec.matrix.org/v1.16/client-server-api/#fallback.
 func FallbackURL(baseURL string, stage matrix.AuthType, session string) string {
-	return baseURL + "/_matrix/client/v3/auth/" + url.PathEscape(stage) +
+	return baseURL + "/_matrix/client/v3/auth/" + url.PathEscape(string(stage)) +
 		"/fallback/web?session=" + url.QueryEscape(session)
 }

@@ -2,6 +2,7 @@ package uiaa
 
 import (
 	"errors"
+	"slices"
 	"sort"
 
 	"signup/app/matrix"
@@ -41,15 +42,28 @@ type Plan struct {
 	Step, Total int
 }
 
-// Reset returns the empty plan (no flow chosen).
-func (p Plan) Reset() Plan { return Plan{} }
-
 // Done reports whether every stage of the flow is completed.
 func (p Plan) Done() bool { return p.Next == "" }
 
 // ErrNoFlow is returned when no offered flow is consistent with the
 // completed stages.
 var ErrNoFlow = errors.New("the homeserver offers no flow the widget can follow")
+
+// Draws reports whether the widget draws stage s itself: every stage in
+// the spec's list but SSO. Any other stage goes through the homeserver's
+// fallback page. See
+// https://spec.matrix.org/v1.16/client-server-api/#authentication-types.
+func Draws(s matrix.AuthType) bool {
+	switch s {
+	case matrix.AuthDummy, matrix.AuthTerms, matrix.AuthRegistrationToken,
+		matrix.AuthEmail, matrix.AuthMSISDN, matrix.AuthRecaptcha:
+		return true
+	}
+	return false
+}
+
+// Widget is the widget's chooser: it prefers flows whose stages it draws.
+var Widget = Chooser{CanDraw: Draws}
 
 // Chooser picks flows. CanDraw reports whether the widget draws a stage
 // itself (others go through the fallback page); nil means only dummy.
@@ -82,7 +96,7 @@ func (c Chooser) Choose(info *matrix.AuthInfo, current []matrix.AuthType, prefer
 	if info == nil {
 		return Plan{}, ErrNoFlow
 	}
-	if len(current) > 0 && offered(info, current) && consistent(info, current) && (prefer == "" || contains(current, prefer)) {
+	if len(current) > 0 && offered(info, current) && consistent(info, current) && (prefer == "" || slices.Contains(current, prefer)) {
 		return plan(current, info), nil
 	}
 	var cands []candidate
@@ -107,7 +121,7 @@ func (c Chooser) Choose(info *matrix.AuthInfo, current []matrix.AuthType, prefer
 	}
 	sort.SliceStable(cands, func(i, j int) bool {
 		a, b := cands[i], cands[j]
-		if pa, pb := contains(a.stages, prefer), contains(b.stages, prefer); prefer != "" && pa != pb {
+		if pa, pb := slices.Contains(a.stages, prefer), slices.Contains(b.stages, prefer); prefer != "" && pa != pb {
 			return pa
 		}
 		if (a.fallback > 0) != (b.fallback > 0) {
@@ -134,7 +148,7 @@ func (c Chooser) Alternatives(info *matrix.AuthInfo, chosen []matrix.AuthType) [
 			continue
 		}
 		for _, s := range f.Stages {
-			if s == matrix.AuthDummy || contains(chosen, s) || contains(out, s) || info.HasCompleted(s) {
+			if s == matrix.AuthDummy || slices.Contains(chosen, s) || slices.Contains(out, s) || info.HasCompleted(s) {
 				continue
 			}
 			out = append(out, s)
@@ -156,7 +170,7 @@ func plan(stages []matrix.AuthType, info *matrix.AuthInfo) Plan {
 
 func offered(info *matrix.AuthInfo, stages []matrix.AuthType) bool {
 	for _, f := range info.Flows {
-		if equal(f.Stages, stages) {
+		if slices.Equal(f.Stages, stages) {
 			return true
 		}
 	}
@@ -165,28 +179,7 @@ func offered(info *matrix.AuthInfo, stages []matrix.AuthType) bool {
 
 func consistent(info *matrix.AuthInfo, stages []matrix.AuthType) bool {
 	for _, s := range info.Completed {
-		if !contains(stages, s) {
-			return false
-		}
-	}
-	return true
-}
-
-func contains(stages []matrix.AuthType, s matrix.AuthType) bool {
-	for _, x := range stages {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func equal(a, b []matrix.AuthType) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
+		if !slices.Contains(stages, s) {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package uiaa
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"testing"
 
 	"signup/app/matrix"
@@ -19,7 +20,7 @@ func testInfo(fl [][]matrix.AuthType, completed ...matrix.AuthType) *matrix.Auth
 
 // testDraws returns a CanDraw that covers exactly stages.
 func testDraws(stages ...matrix.AuthType) func(matrix.AuthType) bool {
-	return func(s matrix.AuthType) bool { return contains(stages, s) }
+	return func(s matrix.AuthType) bool { return slices.Contains(stages, s) }
 }
 
 type testFlows = [][]matrix.AuthType

@@ -59,7 +59,7 @@ func FuzzPolicies(f *testing.F) {
 		info := &matrix.AuthInfo{
 			Flows:   []matrix.Flow{{Stages: []matrix.AuthType{matrix.AuthTerms}}},
 			Session: "s",
-			Params:  map[string]json.RawMessage{matrix.AuthTerms: json.RawMessage(params)},
+			Params:  map[matrix.AuthType]json.RawMessage{matrix.AuthTerms: json.RawMessage(params)},
 		}
 		ps, err := uiaa.Policies(info, strings.Split(langs, ","))
 		if err != nil {
@@ -90,16 +90,6 @@ func FuzzPolicies(f *testing.F) {
 	})
 }
 
-// drawable is the set of stages the widget draws itself (app/ui).
-func drawable(s matrix.AuthType) bool {
-	switch s {
-	case matrix.AuthDummy, matrix.AuthTerms, matrix.AuthRegistrationToken,
-		matrix.AuthEmail, matrix.AuthMSISDN, matrix.AuthRecaptcha:
-		return true
-	}
-	return false
-}
-
 // FuzzChoose feeds a 401 body (parsed by the client) to the chooser, with
 // a stage the user prefers, and checks the plan: one of the offered flows,
 // consistent with the completed stages, Done only when every stage is
@@ -111,8 +101,8 @@ func FuzzChoose(f *testing.F) {
 		if info == nil {
 			return
 		}
-		ch := uiaa.Chooser{CanDraw: drawable}
-		plan, err := ch.Choose(info, nil, prefer)
+		ch := uiaa.Widget
+		plan, err := ch.Choose(info, nil, matrix.AuthType(prefer))
 		if err != nil {
 			if !errors.Is(err, uiaa.ErrNoFlow) {
 				t.Fatalf("untyped error %T: %v", err, err)
@@ -125,7 +115,7 @@ func FuzzChoose(f *testing.F) {
 			return
 		}
 		checkPlan(t, info, plan)
-		again, err := ch.Choose(info, plan.Stages, prefer)
+		again, err := ch.Choose(info, plan.Stages, matrix.AuthType(prefer))
 		if err != nil || !slices.Equal(again.Stages, plan.Stages) {
 			t.Fatalf("choosing again switched flows: %q -> %q, %v", plan.Stages, again.Stages, err)
 		}
@@ -147,7 +137,7 @@ func FuzzChoose(f *testing.F) {
 			!strings.HasPrefix(u.Path, "/_matrix/client/v3/auth/") || !strings.HasSuffix(u.Path, "/fallback/web") {
 			t.Fatalf("fallback URL %q for stage %q, session %q (%v)", fb, plan.Next, info.Session, err)
 		}
-		if u.Path != "/_matrix/client/v3/auth/"+plan.Next+"/fallback/web" {
+		if u.Path != "/_matrix/client/v3/auth/"+string(plan.Next)+"/fallback/web" {
 			t.Fatalf("fallback URL %q does not name stage %q", fb, plan.Next)
 		}
 	})

@@ -33,7 +33,7 @@ func termsInfo(params string) *matrix.AuthInfo {
 	return &matrix.AuthInfo{
 		Flows:   []matrix.Flow{{Stages: []matrix.AuthType{matrix.AuthTerms}}},
 		Session: "kasgjaelkgj",
-		Params:  map[string]json.RawMessage{matrix.AuthTerms: json.RawMessage(params)},
+		Params:  map[matrix.AuthType]json.RawMessage{matrix.AuthTerms: json.RawMessage(params)},
 	}
 }
 
@@ -198,7 +198,7 @@ func TestPoliciesMalformed(t *testing.T) {
 		{name: "a version is an object", params: onePolicy(`{"version":{},"en":{"name":"T","url":"https://example.org"}}`)},
 		{name: "more than MaxPolicies policies", params: string(tooManyJSON)},
 		{name: "the server sent no params at all", info: &matrix.AuthInfo{Session: "s", Flows: []matrix.Flow{{Stages: []matrix.AuthType{matrix.AuthTerms}}}}},
-		{name: "the params are for another stage", info: &matrix.AuthInfo{Session: "s", Params: map[string]json.RawMessage{matrix.AuthRecaptcha: json.RawMessage(`{"public_key":"k"}`)}}},
+		{name: "the params are for another stage", info: &matrix.AuthInfo{Session: "s", Params: map[matrix.AuthType]json.RawMessage{matrix.AuthRecaptcha: json.RawMessage(`{"public_key":"k"}`)}}},
 	}
 	for _, tc := range cases {
 		t.Run("malformed terms are reported when "+tc.name, func(t *testing.T) {

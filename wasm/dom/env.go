@@ -59,17 +59,15 @@ func Hidden() bool {
 	return s == "hidden"
 }
 
-// OnVisible calls f (on a new goroutine) each time the tab becomes
-// visible. The listener lives as long as the page.
-func OnVisible(f func()) {
+// OnVisibility calls f (on a new goroutine) each time the tab becomes
+// hidden or visible. The listener lives as long as the page.
+func OnVisibility(f func(hidden bool)) {
 	doc, err := safejs.Global().Get("document")
 	if err != nil {
 		return
 	}
 	fn, err := safejs.FuncOf(func(safejs.Value, []safejs.Value) any {
-		if !Hidden() {
-			go f()
-		}
+		go f(Hidden())
 		return nil
 	})
 	if err != nil {

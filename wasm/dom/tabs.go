@@ -3,6 +3,7 @@
 package dom
 
 import (
+	"errors"
 	"sync"
 	"time"
 
@@ -71,18 +72,24 @@ func OnBroadcast(f func(msg string)) {
 // claimTimeout bounds the wait for the Web Locks API's answer.
 const claimTimeout = 2 * time.Second
 
+// errNoAnswer is a Web Locks request the browser did not answer in time.
+var errNoAnswer = errors.New("the browser did not answer the lock request")
+
 // Claim takes the Web Lock named key if no other tab holds it, without
 // waiting for it (ifAvailable). The lock is held until release is called
-// or the tab closes. Where Web Locks are missing, every claim succeeds. It
-// must not be called from a JS callback: it waits for the browser.
-func Claim(key string) (release func(), ok bool) {
+// or the tab closes. Where Web Locks are missing, every claim succeeds.
+// When the browser does not answer within claimTimeout, Claim fails safe:
+// not ok, with an error (the caller asks again later), and a lock granted
+// after that is given back at once. It must not be called from a JS
+// callback: it waits for the browser.
+func Claim(key string) (release func(), ok bool, err error) {
 	nav, err := safejs.Global().Get("navigator")
 	if err != nil {
-		return func() {}, true
+		return func() {}, true, nil
 	}
 	locks, err := nav.Get("locks")
 	if err != nil || locks.IsUndefined() || locks.IsNull() {
-		return func() {}, true
+		return func() {}, true, nil
 	}
 	got := make(chan bool, 1)
 	var resolveHold safejs.Value
@@ -92,7 +99,7 @@ func Claim(key string) (release func(), ok bool) {
 		return nil
 	})
 	if err != nil {
-		return func() {}, true
+		return nil, false, err
 	}
 	holder, err = safejs.FuncOf(func(_ safejs.Value, args []safejs.Value) any {
 		if len(args) == 0 || args[0].IsNull() || args[0].IsUndefined() {
@@ -112,24 +119,11 @@ func Claim(key string) (release func(), ok bool) {
 		return p
 	})
 	if err != nil {
-		return func() {}, true
-	}
-	opts, _ := safejs.ValueOf(map[string]any{"ifAvailable": true})
-	if _, err := locks.Call("request", key, opts, holder.Value()); err != nil {
-		return func() {}, true
-	}
-	select {
-	case ok = <-got:
-	case <-time.After(claimTimeout):
-		return func() {}, true
-	}
-	if !ok {
-		holder.Release()
 		executor.Release()
-		return nil, false
+		return nil, false, err
 	}
 	var once sync.Once
-	return func() {
+	release = func() {
 		once.Do(func() {
 			if !resolveHold.IsUndefined() {
 				_, _ = resolveHold.Invoke()
@@ -137,5 +131,25 @@ func Claim(key string) (release func(), ok bool) {
 			holder.Release()
 			executor.Release()
 		})
-	}, true
+	}
+	opts, _ := safejs.ValueOf(map[string]any{"ifAvailable": true})
+	if _, err := locks.Call("request", key, opts, holder.Value()); err != nil {
+		release()
+		return nil, false, err
+	}
+	select {
+	case ok = <-got:
+	case <-time.After(claimTimeout):
+		go func() {
+			if <-got {
+				release()
+			}
+		}()
+		return nil, false, errNoAnswer
+	}
+	if !ok {
+		release()
+		return nil, false, nil
+	}
+	return release, true, nil
 }

@@ -1,10 +1,8 @@
-package ui
+package registration
 
 import (
 	"strings"
 	"testing"
-
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"signup/app/config"
 )
@@ -76,74 +74,6 @@ func TestCanonOrigin(t *testing.T) {
 			t.Errorf("canonOrigin(%q) = %q, want %q", in, got, want)
 		}
 	}
-}
-
-// The page's ?homeserver= as the mounted widget reads it: an unlisted
-// server changes nothing the widget sends requests to (nor the
-// {homeserver} of the links after sign-up); it only opens the picker,
-// prefilled, with a note.
-func TestFollowPageHomeserver(t *testing.T) {
-	cfg := Config{HomeserverURL: "https://matrix.example.org", ServerName: "example.org",
-		Operator: config.Config{Homeserver: config.Homeserver{
-			Choices: []config.Choice{{Name: "Beta", URL: "https://beta.example.net", ServerName: "beta.example.net"}},
-		}}}
-	widget := func(cfg Config, page string) *Register {
-		r := &Register{Config: cfg, Services: &Services{PageURL: func() string { return page }}}
-		r.OnInit()
-		return r
-	}
-	html := func(r *Register) string { return app.HTMLString(r.renderPicker()) }
-
-	t.Run("an unlisted server with allow_custom opens the picker, prefilled, with a note", func(t *testing.T) {
-		c := cfg
-		c.Operator.Homeserver.AllowCustom = true
-		r := widget(c, "https://widget.example/?homeserver=examp1e.org")
-		if r.followPageHomeserver() {
-			t.Fatal("it switched servers")
-		}
-		if r.hs.BaseURL != c.HomeserverURL || r.hs.ServerName != c.ServerName {
-			t.Errorf("homeserver = %+v", r.hs)
-		}
-		if !r.picker.open || r.picker.custom != "examp1e.org" {
-			t.Errorf("picker = %+v", r.picker)
-		}
-		out := html(r)
-		if !strings.Contains(out, `id="server-unlisted"`) || !strings.Contains(out, r.t.T("server.unlisted", "examp1e.org")) {
-			t.Errorf("no note in %s", out)
-		}
-		if !strings.Contains(out, `id="server-keep"`) {
-			t.Errorf("no way to keep the configured server in %s", out)
-		}
-	})
-	t.Run("an unlisted server without allow_custom is ignored, with a note", func(t *testing.T) {
-		r := widget(cfg, "https://widget.example/?homeserver=examp1e.org")
-		if r.followPageHomeserver() || r.picker.open || r.hs.BaseURL != cfg.HomeserverURL {
-			t.Fatalf("picker %+v, homeserver %+v", r.picker, r.hs)
-		}
-		if out := html(r); !strings.Contains(out, r.t.T("server.ignored", "examp1e.org", "example.org")) {
-			t.Errorf("no note in %s", out)
-		}
-	})
-	t.Run("an unlisted server with no picker at all is ignored, with a note", func(t *testing.T) {
-		c := cfg
-		c.Operator.Homeserver.Choices = nil
-		r := widget(c, "https://widget.example/?homeserver=examp1e.org")
-		if r.followPageHomeserver() || r.hs.BaseURL != c.HomeserverURL {
-			t.Fatalf("homeserver %+v", r.hs)
-		}
-		if out := html(r); !strings.Contains(out, `id="server-ignored"`) {
-			t.Errorf("no note in %s", out)
-		}
-	})
-	t.Run("a listed server is taken without a note", func(t *testing.T) {
-		r := widget(cfg, "https://widget.example/?homeserver=https://beta.example.net/")
-		if !r.followPageHomeserver() || r.picker.open {
-			t.Fatalf("not taken: picker %+v", r.picker)
-		}
-		if out := html(r); strings.Contains(out, "alert") {
-			t.Errorf("a note in %s", out)
-		}
-	})
 }
 
 func TestFallbackOrigins(t *testing.T) {

@@ -1,7 +1,8 @@
-package ui
+package registration
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -118,28 +119,16 @@ func canonOrigin(s string) string {
 	return scheme + "://" + host
 }
 
-// followPageHomeserver acts on the page's ?homeserver= once the widget
-// mounts: a listed choice is switched to (it reports true then); another
-// server opens the picker with it typed in and a note that the operator
-// does not run it, or, without custom servers, leaves a note that it was
-// ignored.
-func (r *Register) followPageHomeserver() bool {
-	if r.Services == nil || r.Services.PageURL == nil {
-		return false
+// fallbackOrigins are the origins whose "authDone" finishes the stage:
+// the fallback page's own (the homeserver's) and the operator's trusted
+// origins, in the form event.origin takes. Any other page the popup
+// reaches (a redirect elsewhere) cannot finish it.
+func fallbackOrigins(href string, trusted []string) []string {
+	var out []string
+	for _, s := range append([]string{href}, trusted...) {
+		if o := canonOrigin(s); o != "" && !slices.Contains(out, o) {
+			out = append(out, o)
+		}
 	}
-	u, err := url.Parse(r.Services.PageURL())
-	if err != nil {
-		return false
-	}
-	v := judgePageServer(r.Config.Operator.Homeserver, r.Config.HomeserverURL, r.Config.ServerName, u.Query().Get("homeserver"))
-	switch v.action {
-	case pageTake:
-		r.pickHomeserver(v.choice.URL, v.choice.ServerName)
-		return true
-	case pageAsk:
-		r.picker = pickerState{open: true, custom: v.asked, unlisted: v.asked}
-	case pageIgnore:
-		r.picker.ignored = v.asked
-	}
-	return false
+	return out
 }

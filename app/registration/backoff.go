@@ -1,10 +1,8 @@
-package ui
+package registration
 
 import (
 	"math/rand/v2"
 	"time"
-
-	"github.com/maxence-charriere/go-app/v10/pkg/app"
 )
 
 // backoff holds the wait the server imposed (M_LIMIT_EXCEEDED) and grows
@@ -13,6 +11,7 @@ type backoff struct {
 	until    time.Time
 	failures int
 	total    int // whole seconds of the wait when it started
+	seq      int // the tick timer
 }
 
 // maxBackoff caps the widget's own exponential wait.
@@ -45,7 +44,7 @@ func (b *backoff) announced(t time.Time) int {
 }
 
 // reset forgets past failures after a success.
-func (b *backoff) reset() { *b = backoff{} }
+func (b *backoff) reset() { *b = backoff{seq: b.seq + 1} }
 
 // left returns the whole seconds still to wait, rounded up.
 func (b *backoff) left(t time.Time) int {
@@ -56,10 +55,11 @@ func (b *backoff) left(t time.Time) int {
 	return int((d + time.Second - 1) / time.Second)
 }
 
-// tick re-renders every second while a wait runs.
-func (r *Register) tick() {
-	if !r.live() || r.wait.left(now()) == 0 {
-		return
+// untilNextSecond is the wait until the whole seconds left change.
+func (b *backoff) untilNextSecond(t time.Time) time.Duration {
+	d := b.until.Sub(t) % time.Second
+	if d <= 0 {
+		d += time.Second
 	}
-	r.ctx.After(time.Second, func(app.Context) { r.tick() })
+	return d
 }

@@ -1,0 +1,57 @@
+package registration
+
+import (
+	"context"
+
+	"signup/app/matrix"
+)
+
+// Validity is the answer to [TokenValidity]: Supported is false when the
+// server has no validity endpoint (the check is then skipped).
+type Validity struct{ Valid, Supported bool }
+
+// Delegation is the answer to [Metadata].
+type Delegation struct {
+	Delegated bool
+	SignUpURL string
+	Issuer    string
+}
+
+// Do carries out one request through d and returns what [Answer] carries:
+// *matrix.RegisterResponse, *matrix.RequestTokenResponse, bool (code
+// accepted, name available), [Validity], matrix.Homeserver, [Delegation]
+// or the login token (string).
+func Do(ctx context.Context, d matrix.Doer, req Request) (any, error) {
+	ctx, cancel := context.WithTimeout(ctx, req.Timeout())
+	defer cancel()
+	switch r := req.(type) {
+	case Register:
+		return matrix.NewClient(r.Base, d).Register(ctx, r.Kind, r.Body)
+	case EmailToken:
+		return matrix.NewClient(r.Base, d).RequestEmailToken(ctx, r.Body)
+	case PhoneToken:
+		return matrix.NewClient(r.Base, d).RequestMSISDNToken(ctx, r.Body)
+	case SubmitCode:
+		return matrix.NewClient(r.Base, d).SubmitToken(ctx, r.URL, r.SID, r.Secret, r.Code)
+	case TokenValidity:
+		valid, supported, err := matrix.NewClient(r.Base, d).TokenValidityFor(ctx, r.Stage, r.Token)
+		return Validity{Valid: valid, Supported: supported}, err
+	case Available:
+		return matrix.NewClient(r.Base, d).Available(ctx, r.Name)
+	case Discover:
+		return matrix.Discover(ctx, d, r.Input)
+	case Metadata:
+		md, delegated, err := matrix.NewClient(r.Base, d).GetAuthMetadata(ctx)
+		if err != nil || !delegated {
+			return Delegation{}, err
+		}
+		return Delegation{Delegated: true, SignUpURL: md.SignUpURL(), Issuer: hostOf(md.Issuer)}, nil
+	case HandOff:
+		c := matrix.NewClient(r.Base, d)
+		tok, err := c.LoginTokenWithPassword(ctx, r.AccessToken, r.UserID, r.Password)
+		// The widget keeps no device: log it out whatever get_token said.
+		_ = c.Logout(ctx, r.AccessToken)
+		return tok, err
+	}
+	return nil, errUnknownRequest
+}

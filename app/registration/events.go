@@ -1,0 +1,150 @@
+package registration
+
+import "signup/app/matrix"
+
+// Event is something that happened: a user action, a server answer, a
+// timer, a message from another tab. Feed it to [Engine.Handle].
+type Event interface{ event() }
+
+// Start is the component's mount in the browser: what the page knows
+// before the first request.
+type Start struct {
+	// Prefill is what the user typed into the pre-rendered form before
+	// the app took over.
+	Username, Password, Confirm string
+	// PageURL is the page's address (for ?token=, ?homeserver=,
+	// ?email_confirmed= and the email's next_link).
+	PageURL string
+	// Saved is the tab's saved progress ("" when none).
+	Saved string
+	// Hidden reports whether the tab is hidden at start.
+	Hidden bool
+}
+
+// Field names an input the user types into.
+type Field int
+
+// The inputs.
+const (
+	FieldUsername Field = iota
+	FieldPassword
+	FieldConfirm
+	FieldEmail
+	FieldCountry
+	FieldPhone
+	FieldCode
+	FieldToken
+	FieldServer        // the custom homeserver in the picker
+	FieldPasswordAgain // the password, asked again after a reload
+)
+
+// Typed is new text in an input.
+type Typed struct {
+	Field Field
+	Value string
+}
+
+// Action is a button or a form submit.
+type Action int
+
+// The actions.
+const (
+	Submit        Action = iota // the registration form
+	Guest                       // "Continue as guest"
+	Back                        // from a stage to the form
+	UseSuggestion               // "Use alice" for "Alice"
+	TermsContinue               // the terms stage
+	TokenContinue               // the registration token stage
+	EmailSend                   // send the validation email
+	EmailResend                 // send it again
+	EmailOther                  // "Use a different address"
+	PasswordAgain               // the password asked again after a reload
+	PhoneSend                   // send the code by SMS
+	CodeVerify                  // submit the code
+	FallbackOpen                // open the homeserver's page in a popup
+	FallbackDone                // "I've finished"
+	PickerOpen                  // "Change" the homeserver
+	PickerKeep                  // keep the current homeserver
+	PickerCustom                // use the typed homeserver
+)
+
+// Act is the user's action.
+type Act struct{ Action Action }
+
+// Accept ticks (or unticks) the box of a terms policy.
+type Accept struct {
+	Policy   string
+	Accepted bool
+}
+
+// SwitchFlow follows another flow, one that has Stage ("Use an email
+// address instead").
+type SwitchFlow struct{ Stage matrix.AuthType }
+
+// Pick is a click on the i-th homeserver of the picker (see
+// [PickerView.Choices]).
+type Pick struct{ Index int }
+
+// Answer is the result of the request [Send] numbered Seq: Value is what
+// [Do] returns for it. Offline is the browser's belief, read when the
+// request failed.
+type Answer struct {
+	Seq     int
+	Value   any
+	Err     error
+	Offline bool
+}
+
+// Due is the end of the wait [Schedule] asked for.
+type Due struct {
+	Timer Timer
+	Seq   int
+}
+
+// Visibility is the tab becoming hidden or visible again.
+type Visibility struct{ Hidden bool }
+
+// TabMessage is a message from another tab of the widget ([Broadcast]).
+type TabMessage struct{ Msg string }
+
+// Claimed is the answer to [Claim]: OK when this tab now holds the lock,
+// Err when the browser did not answer (neither may be assumed then).
+type Claimed struct {
+	Seq int
+	Key string
+	OK  bool
+	Err bool
+}
+
+// CaptchaSolved is a response from the reCAPTCHA widget [Captcha] drew.
+type CaptchaSolved struct {
+	Seq   int
+	Token string
+}
+
+// CaptchaFailed is a reCAPTCHA script that could not load.
+type CaptchaFailed struct{ Seq int }
+
+// PopupOpened tells whether the browser opened the [Popup] (false: it
+// blocked it).
+type PopupOpened struct{ OK bool }
+
+// AuthDone is the "authDone" message of the fallback page the popup of
+// Session showed.
+type AuthDone struct{ Session string }
+
+func (Start) event()         {}
+func (Typed) event()         {}
+func (Act) event()           {}
+func (Accept) event()        {}
+func (SwitchFlow) event()    {}
+func (Pick) event()          {}
+func (Answer) event()        {}
+func (Due) event()           {}
+func (Visibility) event()    {}
+func (TabMessage) event()    {}
+func (Claimed) event()       {}
+func (CaptchaSolved) event() {}
+func (CaptchaFailed) event() {}
+func (PopupOpened) event()   {}
+func (AuthDone) event()      {}
