@@ -13,7 +13,7 @@ import (
 // is in flight, or while the server asked the widget to wait, another
 // does nothing.
 func (e *Engine) submit() {
-	if e.busy() || e.waiting() || !e.started {
+	if e.screen != ScreenForm || e.busy() || e.waiting() || !e.started {
 		return
 	}
 	if e.deferTill(Act{Action: Submit}) {

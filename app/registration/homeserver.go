@@ -94,7 +94,7 @@ func (e *Engine) pick(i int) {
 // resolve looks up what the user chose (.well-known for a name,
 // /versions for a URL) before switching to it.
 func (e *Engine) resolve(input, serverName, label string, typed bool) {
-	if e.picker.checking || input == "" {
+	if e.picker.checking || input == "" || e.screen != ScreenForm && e.screen != ScreenOAuth {
 		return
 	}
 	e.picker.checking, e.picker.err = true, Msg{}

@@ -74,7 +74,7 @@ func (e *Engine) checkName(now bool) {
 
 // checkDue sends the check once typing paused.
 func (e *Engine) checkDue(seq int) {
-	if seq != e.names.seq || e.names.current.name != e.username {
+	if seq != e.names.seq || e.names.current.name != e.username || e.screen != ScreenForm {
 		return
 	}
 	e.names.current.state = nameChecking
