@@ -33,6 +33,9 @@ type step struct {
 	Accept string `json:"accept"`
 	Switch string `json:"switch"`
 	Pick   *int   `json:"pick"`
+	// Captcha is a reCAPTCHA response from the widget the engine drew
+	// last.
+	Captcha string `json:"captcha"`
 	// Expect names the request the engine must have in flight ("POST
 	// /_matrix/client/v3/register"), with Body a subset of its JSON body
 	// (null: absent) and Query of its query; it is answered with Status,
@@ -137,6 +140,8 @@ func (c *conv) step(where string, st step, sc script) {
 		c.grant(c.do(SwitchFlow{Stage: matrix.AuthType(st.Switch)}))
 	case st.Pick != nil:
 		c.do(Pick{Index: *st.Pick})
+	case st.Captcha != "":
+		c.grant(c.do(CaptchaSolved{Seq: c.lastCaptcha(where), Token: st.Captcha}))
 	case st.Expect != "":
 		s := c.expect(where, st.Expect, st.Body, st.Query)
 		var fx []Effect
@@ -173,6 +178,18 @@ func (c *conv) step(where string, st step, sc script) {
 	default:
 		t.Fatalf("%s: empty step", where)
 	}
+}
+
+// lastCaptcha is the Seq of the last reCAPTCHA widget the engine drew.
+func (c *conv) lastCaptcha(where string) int {
+	c.t.Helper()
+	for i := len(c.effects) - 1; i >= 0; i-- {
+		if f, ok := c.effects[i].(Captcha); ok {
+			return f.Seq
+		}
+	}
+	c.t.Fatalf("%s: no reCAPTCHA drawn", where)
+	return 0
 }
 
 // grant answers the claims among fx (see grantClaims).
@@ -249,7 +266,8 @@ func (c *conv) checkInvariants(where string) {
 // busy, wait, form_error, stage_error, user_error, pass_error,
 // token_error, email_error, email_sent, email_offline, email_elsewhere,
 // need_password, phone_error, phone_sent, phone_waiting, user_id,
-// alternatives, picker_open, picker_error, username, user_status.
+// alternatives, picker_open, picker_error, username, user_status,
+// policies (how many), terms_all.
 func (c *conv) checkView(where string, want map[string]any) {
 	c.t.Helper()
 	v := c.view()
@@ -271,6 +289,7 @@ func (c *conv) checkView(where string, want map[string]any) {
 		"picker_open": v.Picker.Open, "picker_error": v.Picker.Error.Key,
 		"username": v.Form.Username, "password": v.Form.Password, "homeserver": v.Homeserver.BaseURL,
 		"retryable": v.Retryable, "captcha_blocked": v.Stage.CaptchaBlocked,
+		"policies": float64(len(v.Stage.Terms.Policies)), "terms_all": v.Stage.Terms.All,
 	}
 	alts := []any{}
 	for _, a := range v.Stage.Alternatives {

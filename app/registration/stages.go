@@ -183,6 +183,7 @@ func (e *Engine) tokenContinue() {
 		return
 	}
 	e.tok.checking, e.tok.status, e.tok.err = true, msg("token.checking"), Msg{}
+	e.formErr, e.retryable = Msg{}, false // the retry answers the last failure
 	e.sendLocal(TokenValidity{Base: e.hs.BaseURL, Stage: e.auth.ServerName(matrix.AuthRegistrationToken), Token: tok})
 }
 
