@@ -270,8 +270,10 @@ func (e *Engine) succeed(resp *matrix.RegisterResponse) {
 	if e.auth != nil {
 		e.emit(Broadcast{Msg: "done:" + e.auth.Session})
 	}
-	e.afterSignUp(resp, password)
+	// Nothing of the conversation applies any more; the hand-off below
+	// is of the new epoch.
 	e.newEpoch()
+	e.afterSignUp(resp, password)
 	e.releaseClaim()
 	e.auth, e.key = nil, ""
 	e.emit(Forget{})
