@@ -231,6 +231,10 @@ func (e *Engine) stageFailed(err error, p pending) {
 	case matrix.AuthEmail, matrix.AuthMSISDN:
 		if e.validating(p.stage) {
 			e.mail.offline = false
+			if e.formErr.Key == "ratelimited" {
+				// The server answers polls again: the wait is over.
+				e.formErr, e.retryable = Msg{}, false
+			}
 			e.schedulePoll(false)
 		}
 		if p.quiet {

@@ -42,6 +42,7 @@ type step struct {
 	// Response and Headers, or NetworkError (Offline: the browser
 	// believes it is offline).
 	Expect       string            `json:"expect"`
+	Host         string            `json:"host"` // with Expect, Sent, None: the server's host
 	Body         map[string]any    `json:"body"`
 	Query        map[string]string `json:"query"`
 	Status       int               `json:"status"`
@@ -49,6 +50,9 @@ type step struct {
 	Headers      []string          `json:"headers"`
 	NetworkError bool              `json:"network_error"`
 	Offline      bool              `json:"offline"`
+	// Sent asserts, like Expect, that such a request is in flight, and
+	// leaves it unanswered.
+	Sent string `json:"sent"`
 	// None asserts that no such request is in flight.
 	None string `json:"none"`
 	// Wait lets time pass ("2s"), firing the timers that fall due.
@@ -143,7 +147,7 @@ func (c *conv) step(where string, st step, sc script) {
 	case st.Captcha != "":
 		c.grant(c.do(CaptchaSolved{Seq: c.lastCaptcha(where), Token: st.Captcha}))
 	case st.Expect != "":
-		s := c.expect(where, st.Expect, st.Body, st.Query)
+		s := c.expect(where, st.Expect, st.Host, st.Body, st.Query)
 		var fx []Effect
 		if st.NetworkError {
 			fx = c.failNet(s, st.Offline)
@@ -151,9 +155,11 @@ func (c *conv) step(where string, st step, sc script) {
 			fx = c.answer(s, st.Status, string(st.Response), st.Headers...)
 		}
 		c.grant(fx)
+	case st.Sent != "":
+		c.expect(where, st.Sent, st.Host, st.Body, st.Query)
 	case st.None != "":
 		for _, s := range c.inflight {
-			if m, p, _, _ := httpOf(t, s.Req); m+" "+p == st.None {
+			if m, p, _, _ := httpOf(t, s.Req); m+" "+p == st.None && (st.Host == "" || toHost(s.Req) == st.Host) {
 				t.Fatalf("%s: %s in flight", where, st.None)
 			}
 		}
@@ -204,15 +210,15 @@ func (c *conv) reload(page string) {
 	c.grant(c.do(Start{PageURL: page, Saved: c.saved}))
 }
 
-// expect returns the oldest request in flight to "METHOD /path" whose
-// body and query hold what is asked.
-func (c *conv) expect(where, want string, body map[string]any, query map[string]string) Send {
+// expect returns the oldest request in flight to "METHOD /path" (on
+// host, unless "") whose body and query hold what is asked.
+func (c *conv) expect(where, want, host string, body map[string]any, query map[string]string) Send {
 	c.t.Helper()
 	var seen []string
 	for _, s := range c.inflight {
 		m, p, q, b := httpOf(c.t, s.Req)
-		seen = append(seen, m+" "+p)
-		if m+" "+p != want {
+		seen = append(seen, m+" "+p+" on "+toHost(s.Req))
+		if m+" "+p != want || host != "" && toHost(s.Req) != host {
 			continue
 		}
 		if err := subset(body, b); err != nil {
@@ -227,6 +233,14 @@ func (c *conv) expect(where, want string, body map[string]any, query map[string]
 	}
 	c.t.Fatalf("%s: no %s in flight; in flight: %q", where, want, seen)
 	return Send{}
+}
+
+// toHost is the host a request goes to.
+func toHost(r Request) string {
+	if b := baseOf(r); len(b) > 0 {
+		return hostOf(b[0])
+	}
+	return ""
 }
 
 // checkInvariants holds after every step of every conversation: at most
@@ -267,7 +281,8 @@ func (c *conv) checkInvariants(where string) {
 // token_error, email_error, email_sent, email_offline, email_elsewhere,
 // need_password, phone_error, phone_sent, phone_waiting, user_id,
 // alternatives, picker_open, picker_error, username, user_status,
-// policies (how many), terms_all.
+// policies (how many), terms_all, saved_session (the session a reload
+// resumes, "<session> on <host>").
 func (c *conv) checkView(where string, want map[string]any) {
 	c.t.Helper()
 	v := c.view()
@@ -290,6 +305,14 @@ func (c *conv) checkView(where string, want map[string]any) {
 		"username": v.Form.Username, "password": v.Form.Password, "homeserver": v.Homeserver.BaseURL,
 		"retryable": v.Retryable, "captcha_blocked": v.Stage.CaptchaBlocked,
 		"policies": float64(len(v.Stage.Terms.Policies)), "terms_all": v.Stage.Terms.All,
+	}
+	var saved Progress
+	if c.saved != "" {
+		_ = json.Unmarshal([]byte(c.saved), &saved)
+	}
+	got["saved_session"] = ""
+	if saved.Auth != nil {
+		got["saved_session"] = saved.Auth.Session + " on " + hostOf(saved.Homeserver)
 	}
 	alts := []any{}
 	for _, a := range v.Stage.Alternatives {
