@@ -167,6 +167,10 @@ func (e *Engine) continueAuth(info *matrix.AuthInfo, err error, p pending) {
 		e.phone = phoneState{country: e.phone.country, number: e.phone.number}
 	}
 	e.auth = info
+	if info.Errcode == "" && !e.waiting() && e.formErr.Key != "session.restarted" {
+		// The server took the last request: an earlier failure is over.
+		e.formErr, e.retryable = Msg{}, false
+	}
 	plan, cerr := uiaa.Widget.Choose(info, e.plan.Stages, e.prefer)
 	if cerr != nil {
 		e.noFlow()
