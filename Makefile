@@ -1,6 +1,7 @@
 # signup: one target per job a person runs.
 #   make run    build, start a local Dendrite, serve on http://127.0.0.1:8000
 #   make test   install what is missing, build, vet, run every test
+#   make check  the quick check while working: lint and the native tests
 #   make build  web/app.wasm (+ .br/.gz) and bin/signup
 
 SHELL := /bin/bash
@@ -18,7 +19,7 @@ WASM_EXEC := $(shell $(GO) env GOROOT)/lib/wasm
 GOFLAGS_BUILD := -trimpath -gcflags=all=-l -ldflags=-s\ -w
 export PATH := $(WASM_EXEC):$(PATH)
 
-.PHONY: all build wasm server run test deps dendrite vet lint unit wasmtest e2e clean static screenshots fuzzshort vulncheck axe synapse
+.PHONY: all build wasm server run test check deps dendrite lint unit wasmtest e2e clean static screenshots fuzzshort fuzz vulncheck axe synapse bench
 
 all: build
 
@@ -64,6 +65,10 @@ lint:
 unit:
 	$(GO) test -count=1 ./...
 
+# A couple of minutes: gofmt, go vet (native, js/wasm, e2e, bench) and
+# the native tests, without installing or starting anything.
+check: lint unit
+
 wasmtest:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 ./wasm/...
 
@@ -105,13 +110,11 @@ clean:
 # with the same flags (the framework floor) in headless Chromium and under
 # load, prints one table with PASS/FAIL per budget and writes
 # bench/results.md. About 5 to 10 minutes on 2 cores (the variants are cached).
-.PHONY: bench
 bench: deps build
 	bench/deps.sh
 	cd bench && $(GO) run . -build-flags '$(GOFLAGS_BUILD)'
 
 # make fuzz: every Go fuzz target (func FuzzXxx in *_test.go, seeds in
 # testdata/fuzz/) for a minute each, one after the other (tools/fuzz.sh).
-.PHONY: fuzz
 fuzz:
 	tools/fuzz.sh 60s
