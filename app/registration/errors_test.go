@@ -132,16 +132,11 @@ func TestNothingBeforeStart(t *testing.T) {
 		TabMessage{Msg: "done:x"}, Claimed{Seq: 1}, CaptchaSolved{Seq: 1}, CaptchaFailed{}, PopupOpened{}, AuthDone{}}
 	e := New(Settings{Homeserver: testHS, Operator: config.Config{Registration: config.Registration{Guests: true}}})
 	for _, ev := range events {
-		ev.event()
 		for _, f := range e.Handle(ev, t0) {
-			f.effect()
 			if s, ok := f.(Send); ok {
 				t.Errorf("%T before start sent %T", ev, s.Req)
 			}
 		}
-	}
-	for _, f := range []Effect{Send{}, Cancel{}, Schedule{}, Save{}, Forget{}, Broadcast{}, Notify{}, Focus{}, Claim{}, Release{}, Captcha{}, Popup{}, Navigate{}} {
-		f.effect()
 	}
 	if v := e.View(t0); v.Screen != ScreenForm || v.Homeserver != testHS {
 		t.Fatalf("%+v", v)

@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"strconv"
 	"time"
 
 	"signup/app/config"
@@ -276,7 +277,7 @@ func visibleStep(p uiaa.Plan) (step, total int) {
 
 // PolicyBoxID is the element ID of the i-th policy's checkbox.
 func PolicyBoxID(policy string, i int) string {
-	return "policy-" + Slug(policy) + "-" + itoa(i)
+	return "policy-" + Slug(policy) + "-" + strconv.Itoa(i)
 }
 
 // Slug makes an element ID from a stage type or a name.
@@ -291,15 +292,4 @@ func Slug(s string) string {
 		}
 	}
 	return string(out)
-}
-
-func itoa(i int) string {
-	if i == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; i > 0; i /= 10 {
-		b = append([]byte{byte('0' + i%10)}, b...)
-	}
-	return string(b)
 }
