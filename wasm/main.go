@@ -26,7 +26,6 @@ func main() {
 	prefill := dom.ReadPrefill("username", "password", "confirm")
 	cfg := loadConfig()
 	dom.SetAllowedOrigins(cfg.Operator.Embed.AllowedOrigins)
-	ui.RouteStories(cfg)
 	ui.Routes(cfg, &ui.Services{
 		Doer:         jsfetch.Doer{},
 		Prefill:      func() ui.Prefill { return prefill },

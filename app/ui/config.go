@@ -214,11 +214,3 @@ func FromOperator(op *config.Config) Config {
 func Routes(c Config, s *Services) {
 	app.Route("/", func() app.Composer { return &Register{Config: c, Services: s} })
 }
-
-// RouteStories registers /stories, the catalogue of every screen with
-// sample data. The server registers (and serves) it only when the operator
-// asks for it (-stories); the browser always can, since it only ever sees
-// the page when the server served it.
-func RouteStories(c Config) {
-	app.Route("/stories", func() app.Composer { return &Stories{Config: c} })
-}

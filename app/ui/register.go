@@ -17,9 +17,6 @@ type Register struct {
 
 	Config   Config
 	Services *Services
-	// Preview, when set, is drawn instead of a live conversation (the
-	// /stories catalogue).
-	Preview *registration.View
 
 	eng     *registration.Engine
 	view    registration.View
@@ -48,10 +45,6 @@ func (r *Register) OnInit() {
 		r.Services.SetLang(r.t.Lang, r.t.Dir)
 	}
 	r.eng = registration.New(r.Config.settings(langs))
-	if r.Preview != nil {
-		r.view = *r.Preview
-		return
-	}
 	if r.Services == nil || r.Services.Prefill == nil {
 		r.view = r.eng.View(now())
 		return
@@ -79,7 +72,7 @@ func (r *Register) OnInit() {
 func (r *Register) OnMount(ctx app.Context) {
 	r.ctx = ctx
 	r.mounted = true
-	if r.Services == nil || r.Preview != nil {
+	if r.Services == nil {
 		return
 	}
 	if r.focusID != "" && r.Services.Focus != nil {
@@ -105,7 +98,7 @@ func (r *Register) OnDismount() {
 
 // send feeds an event to the engine and carries out what it asks.
 func (r *Register) send(ev registration.Event) {
-	if r.eng == nil || r.Preview != nil || !r.mounted {
+	if r.eng == nil || !r.mounted {
 		return
 	}
 	r.carry(r.eng.Handle(ev, now()))

@@ -12,8 +12,9 @@ import (
 )
 
 // Stories is the /stories catalogue: every screen of the widget alone,
-// with sample data, for designers, translators and screenshots. It makes
-// no requests: each story is a view of the engine, drawn as it is.
+// with sample data, for designers, translators and screenshots. Each
+// story is a view of the engine, drawn as it is; the server renders the
+// page (the WASM has none of it), so it makes no requests.
 type Stories struct {
 	app.Compo
 	Config Config
@@ -136,7 +137,7 @@ func (s *Stories) Render() app.UI {
 			v := st.View(s.Config)
 			return app.Div().Class("story").DataSet("story", i).Body(
 				app.H2().Class("story__name").Text(st.Name),
-				app.Div().Class("story__frame").Body(&Register{Config: s.Config, Preview: &v}),
+				app.Div().Class("story__frame").Body(&Register{Config: s.Config, view: v}),
 			)
 		}),
 	)

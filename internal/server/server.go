@@ -66,9 +66,6 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		o.Version = hex.EncodeToString(sum[:8])
 	}
 	ui.Routes(o.Config, nil)
-	if o.Stories {
-		ui.RouteStories(o.Config)
-	}
 	op := o.Config.Operator
 	name := o.Config.Brand()
 	if name == "" {
@@ -176,7 +173,7 @@ func New(o Options) (http.Handler, error) {
 	page := pageOnly(h)
 	mux.Handle("/{$}", page)
 	if o.Stories {
-		mux.Handle("/stories", page)
+		mux.Handle("/stories", storiesPage(storiesHTML(o)))
 	}
 	for _, p := range goAppResources {
 		mux.Handle(p, page)

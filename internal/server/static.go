@@ -33,6 +33,11 @@ func Export(dir string, o Options) error {
 	if err := app.GenerateStaticWebsite(dir, h); err != nil {
 		return fmt.Errorf("generating the pages: %w", err)
 	}
+	if o.Stories {
+		if err := os.WriteFile(filepath.Join(dir, "stories.html"), []byte(storiesHTML(o)), 0o644); err != nil {
+			return err
+		}
+	}
 	if err := addPageMeta(dir, pageMeta(contentSecurityPolicy(o.Config))); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 )
 
@@ -23,4 +24,30 @@ func TestStoriesOnlyWhenEnabled(t *testing.T) {
 			t.Fatalf("status %d, want 200", rec.Code)
 		}
 	})
+}
+
+// The catalogue is a page of its own, drawn on the server: every screen
+// with its sample data, the site's stylesheet, and no script (the WASM
+// carries none of it).
+func TestStoriesPage(t *testing.T) {
+	h, err := New(Options{Config: testConfig(), WebDir: webDir, Stories: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/stories", nil))
+	body := rec.Body.String()
+	for _, want := range []string{`id="signup-form"`, `id="terms"`, `id="token-error"`, `id="email-wait"`,
+		`id="msisdn-form"`, `id="recaptcha-blocked"`, `id="fallback-link"`, `id="success"`, `id="confirmed"`,
+		`id="oauth-link"`, `Try again in 42 seconds`, `href="/app.css"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("no %s in the catalogue", want)
+		}
+	}
+	if strings.Contains(body, "<script") {
+		t.Error("the catalogue loads a script")
+	}
+	if got := rec.Header().Get("Content-Security-Policy"); got == "" {
+		t.Error("no security headers on the catalogue")
+	}
 }
