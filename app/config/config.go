@@ -43,6 +43,7 @@ type Homeserver struct {
 
 // Choice is one homeserver offered in the picker.
 type Choice struct {
+	_          noEq
 	Name       string `json:"name"`
 	URL        string `json:"url"`
 	ServerName string `json:"server_name,omitempty"`
@@ -50,6 +51,7 @@ type Choice struct {
 
 // Brand is the look of the widget.
 type Brand struct {
+	_               noEq
 	Name            string `json:"name,omitempty"`
 	ShortName       string `json:"short_name,omitempty"`
 	Logo            string `json:"logo,omitempty"`
@@ -63,6 +65,7 @@ type Brand struct {
 
 // Icons are the app icons for the PWA manifest and the page.
 type Icons struct {
+	_        noEq
 	Icon192  string `json:"192,omitempty"`
 	Icon512  string `json:"512,omitempty"`
 	Maskable string `json:"maskable,omitempty"`
@@ -96,6 +99,7 @@ type Languages struct {
 
 // Registration options.
 type Registration struct {
+	_      noEq
 	Guests bool `json:"guests,omitempty"`
 	// InhibitLogin asks /register for no access token and no device
 	// (inhibit_login). Unset means true, unless a client has login_token:

@@ -57,6 +57,9 @@ func zeroFields(v reflect.Value, path string) []string {
 	case reflect.Struct:
 		var out []string
 		for i := 0; i < v.NumField(); i++ {
+			if !v.Type().Field(i).IsExported() {
+				continue // noEq
+			}
 			out = append(out, zeroFields(v.Field(i), path+"."+v.Type().Field(i).Name)...)
 		}
 		return out

@@ -13,6 +13,7 @@ const AuthPassword AuthType = "m.login.password"
 // own password, re-entered to confirm an action on their account. See
 // https://spec.matrix.org/v1.16/client-server-api/#password-based.
 type PasswordAuth struct {
+	_          noEq
 	Type       AuthType       `json:"type"`
 	Session    string         `json:"session,omitempty"`
 	Identifier UserIdentifier `json:"identifier"`

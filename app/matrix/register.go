@@ -32,6 +32,7 @@ const (
 // RegisterRequest is the body of POST /_matrix/client/v3/register. See
 // https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv3register.
 type RegisterRequest struct {
+	_                        noEq
 	Auth                     *AuthDict `json:"auth,omitempty"`
 	Username                 string    `json:"username,omitempty"`
 	Password                 string    `json:"password,omitempty"`
@@ -46,6 +47,7 @@ type RegisterRequest struct {
 // {session} alone. See
 // https://spec.matrix.org/v1.16/client-server-api/#user-interactive-authentication-api.
 type AuthDict struct {
+	_             noEq
 	Type          AuthType       `json:"type,omitempty"`
 	Session       string         `json:"session,omitempty"`
 	Token         string         `json:"token,omitempty"`
@@ -63,6 +65,7 @@ type ThreepidCreds struct {
 // RegisterResponse is the 200 answer of /register. UserID is the account the
 // server created: it may differ from the requested username.
 type RegisterResponse struct {
+	_            noEq
 	UserID       string `json:"user_id"`
 	AccessToken  string `json:"access_token,omitempty"`
 	DeviceID     string `json:"device_id,omitempty"`

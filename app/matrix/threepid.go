@@ -10,6 +10,7 @@ import (
 // phone (ClientSecret, Country, PhoneNumber, SendAttempt). See
 // https://spec.matrix.org/v1.16/client-server-api/#post_matrixclientv3registeremailrequesttoken.
 type RequestTokenRequest struct {
+	_            noEq
 	ClientSecret string `json:"client_secret"`
 	Email        string `json:"email,omitempty"`
 	Country      string `json:"country,omitempty"`

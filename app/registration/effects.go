@@ -16,13 +16,17 @@ type Effect interface{ effect() }
 // server the user named); [Do] carries it out. Its answer comes back as
 // [Answer] with the same Seq.
 type Send struct {
+	_   noEq
 	Seq int
 	Req Request
 }
 
 // Cancel abandons the request numbered Seq: its answer no longer
 // matters (the runner may abort it; the engine drops it anyway).
-type Cancel struct{ Seq int }
+type Cancel struct {
+	_   noEq
+	Seq int
+}
 
 // Timer names what a [Schedule] waits for.
 type Timer int
@@ -37,6 +41,7 @@ const (
 
 // Schedule asks for [Due]{Timer, Seq} after a wait.
 type Schedule struct {
+	_     noEq
 	Timer Timer
 	Seq   int
 	After time.Duration
@@ -44,38 +49,53 @@ type Schedule struct {
 
 // Save writes the tab's progress (sessionStorage). It never holds the
 // password: see [Progress].
-type Save struct{ Progress Progress }
+type Save struct {
+	_        noEq
+	Progress Progress
+}
 
 // Forget removes the tab's saved progress.
-type Forget struct{}
+type Forget struct{ _ noEq }
 
 // Broadcast sends a message to the widget's other tabs.
-type Broadcast struct{ Msg string }
+type Broadcast struct {
+	_   noEq
+	Msg string
+}
 
 // Notify posts an event to the embedding page (signup:registered,
 // signup:stage, signup:error). Detail never holds the password or a
 // token.
 type Notify struct {
+	_      noEq
 	Event  string
 	Detail map[string]string
 }
 
 // Focus moves the keyboard focus to an element, after the next render.
-type Focus struct{ ID string }
+type Focus struct {
+	_  noEq
+	ID string
+}
 
 // Claim takes the cross-tab lock Key without waiting; the answer is
 // [Claimed].
 type Claim struct {
+	_   noEq
 	Seq int
 	Key string
 }
 
 // Release gives the cross-tab lock Key back.
-type Release struct{ Key string }
+type Release struct {
+	_   noEq
+	Key string
+}
 
 // Captcha draws the reCAPTCHA widget (after the next render) with the
 // operator's Script and the server's site Key.
 type Captcha struct {
+	_           noEq
 	Seq         int
 	Script, Key string
 }
@@ -84,13 +104,17 @@ type Captcha struct {
 // click that asked for it); an "authDone" from one of Origins ends the
 // stage of Session.
 type Popup struct {
+	_       noEq
 	URL     string
 	Origins []string
 	Session string
 }
 
 // Navigate sends the browser to an http(s) URL.
-type Navigate struct{ URL string }
+type Navigate struct {
+	_   noEq
+	URL string
+}
 
 func (Send) effect()      {}
 func (Cancel) effect()    {}
@@ -114,6 +138,7 @@ type Request interface {
 
 // Register is POST /_matrix/client/v3/register.
 type Register struct {
+	_     noEq
 	Base  string
 	Kind  matrix.Kind
 	Body  *matrix.RegisterRequest
@@ -122,12 +147,14 @@ type Register struct {
 
 // EmailToken is POST /_matrix/client/v3/register/email/requestToken.
 type EmailToken struct {
+	_    noEq
 	Base string
 	Body *matrix.RequestTokenRequest
 }
 
 // PhoneToken is POST /_matrix/client/v3/register/msisdn/requestToken.
 type PhoneToken struct {
+	_    noEq
 	Base string
 	Body *matrix.RequestTokenRequest
 }
@@ -135,12 +162,14 @@ type PhoneToken struct {
 // SubmitCode sends the code the user received to the server's
 // submit_url.
 type SubmitCode struct {
+	_                      noEq
 	Base                   string
 	URL, SID, Secret, Code string
 }
 
 // TokenValidity asks whether a registration token is valid.
 type TokenValidity struct {
+	_     noEq
 	Base  string
 	Stage matrix.AuthType
 	Token string
@@ -148,21 +177,29 @@ type TokenValidity struct {
 
 // Available is GET /_matrix/client/v3/register/available.
 type Available struct {
+	_          noEq
 	Base, Name string
 }
 
 // Discover resolves what the user picked (a server name through
 // .well-known, or a base URL) into a homeserver.
-type Discover struct{ Input string }
+type Discover struct {
+	_     noEq
+	Input string
+}
 
 // Metadata asks whether the server delegates accounts to an OAuth 2.0
 // server (GET /_matrix/client/v1/auth_metadata).
-type Metadata struct{ Base string }
+type Metadata struct {
+	_    noEq
+	Base string
+}
 
 // HandOff asks for a one-time login token for a client (get_token, with
 // the password for its User-Interactive Authentication), then logs the
 // widget's own device out. Password goes to the homeserver only.
 type HandOff struct {
+	_                                   noEq
 	Base, AccessToken, UserID, Password string
 }
 

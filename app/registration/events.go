@@ -9,6 +9,7 @@ type Event interface{ event() }
 // Start is the component's mount in the browser: what the page knows
 // before the first request.
 type Start struct {
+	_ noEq
 	// Prefill is what the user typed into the pre-rendered form before
 	// the app took over.
 	Username, Password, Confirm string
@@ -40,6 +41,7 @@ const (
 
 // Typed is new text in an input.
 type Typed struct {
+	_     noEq
 	Field Field
 	Value string
 }
@@ -69,26 +71,37 @@ const (
 )
 
 // Act is the user's action.
-type Act struct{ Action Action }
+type Act struct {
+	_      noEq
+	Action Action
+}
 
 // Accept ticks (or unticks) the box of a terms policy.
 type Accept struct {
+	_        noEq
 	Policy   string
 	Accepted bool
 }
 
 // SwitchFlow follows another flow, one that has Stage ("Use an email
 // address instead").
-type SwitchFlow struct{ Stage matrix.AuthType }
+type SwitchFlow struct {
+	_     noEq
+	Stage matrix.AuthType
+}
 
 // Pick is a click on the i-th homeserver of the picker (see
 // [PickerView.Choices]).
-type Pick struct{ Index int }
+type Pick struct {
+	_     noEq
+	Index int
+}
 
 // Answer is the result of the request [Send] numbered Seq: Value is what
 // [Do] returns for it. Offline is the browser's belief, read when the
 // request failed.
 type Answer struct {
+	_       noEq
 	Seq     int
 	Value   any
 	Err     error
@@ -97,19 +110,27 @@ type Answer struct {
 
 // Due is the end of the wait [Schedule] asked for.
 type Due struct {
+	_     noEq
 	Timer Timer
 	Seq   int
 }
 
 // Visibility is the tab becoming hidden or visible again.
-type Visibility struct{ Hidden bool }
+type Visibility struct {
+	_      noEq
+	Hidden bool
+}
 
 // TabMessage is a message from another tab of the widget ([Broadcast]).
-type TabMessage struct{ Msg string }
+type TabMessage struct {
+	_   noEq
+	Msg string
+}
 
 // Claimed is the answer to [Claim]: OK when this tab now holds the lock,
 // Err when the browser did not answer (neither may be assumed then).
 type Claimed struct {
+	_   noEq
 	Seq int
 	Key string
 	OK  bool
@@ -118,20 +139,30 @@ type Claimed struct {
 
 // CaptchaSolved is a response from the reCAPTCHA widget [Captcha] drew.
 type CaptchaSolved struct {
+	_     noEq
 	Seq   int
 	Token string
 }
 
 // CaptchaFailed is a reCAPTCHA script that could not load.
-type CaptchaFailed struct{ Seq int }
+type CaptchaFailed struct {
+	_   noEq
+	Seq int
+}
 
 // PopupOpened tells whether the browser opened the [Popup] (false: it
 // blocked it).
-type PopupOpened struct{ OK bool }
+type PopupOpened struct {
+	_  noEq
+	OK bool
+}
 
 // AuthDone is the "authDone" message of the fallback page the popup of
 // Session showed.
-type AuthDone struct{ Session string }
+type AuthDone struct {
+	_       noEq
+	Session string
+}
 
 func (Start) event()         {}
 func (Typed) event()         {}
@@ -148,3 +179,8 @@ func (CaptchaSolved) event() {}
 func (CaptchaFailed) event() {}
 func (PopupOpened) event()   {}
 func (AuthDone) event()      {}
+
+// noEq makes a type not comparable, so that the compiler writes no
+// equality function for it (events and effects are never compared; each
+// such function costs the WASM bytes).
+type noEq [0]func()

@@ -15,6 +15,7 @@ import (
 // user. URL is "" when the server's URL is not http(s): then the name is
 // shown without a link.
 type Policy struct {
+	_                            noEq
 	ID, Version, Lang, Name, URL string
 }
 
