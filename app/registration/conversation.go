@@ -422,10 +422,11 @@ func (e *Engine) toForm() {
 }
 
 // contactURL is the operator's contact link, offered when registration
-// is closed.
+// is closed: an http(s) or mailto: URL, as the config's validation
+// allows for footer links.
 func (e *Engine) contactURL() string {
 	for _, l := range e.set.Operator.Texts.Footer {
-		if l.Kind == "contact" && matrix.IsWebURL(l.URL) {
+		if l.Kind == "contact" && (matrix.IsWebURL(l.URL) || strings.HasPrefix(l.URL, "mailto:")) {
 			return l.URL
 		}
 	}
