@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"context"
-	"net/http"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -173,26 +169,10 @@ func TestDendriteRecordRateLimited(t *testing.T) {
 	fill(t, sc.ctx, "trent", dendritePassword)
 	waitText(t, sc.ctx, "#username-status", "is available")
 
-	flood, stop := context.WithTimeout(context.Background(), 20*time.Second)
-	var wg sync.WaitGroup
-	for i := 0; i < 16; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for flood.Err() == nil {
-				req, _ := http.NewRequestWithContext(flood, "POST", sc.d.BaseURL+"/_matrix/client/v3/register", strings.NewReader(`{}`))
-				req.Header.Set("X-Forwarded-For", "127.0.0.1")
-				if resp, err := http.DefaultClient.Do(req); err == nil {
-					resp.Body.Close()
-				}
-			}
-		}()
-	}
-	time.Sleep(300 * time.Millisecond)
+	stop := floodRegister(sc.d.BaseURL, "X-Forwarded-For: 127.0.0.1")
 	do(t, sc.ctx, clickStable("submit"))
 	waitText(t, sc.ctx, "#form-error", "too many requests")
 	stop()
-	wg.Wait()
 	waitJS(t, sc.ctx, `!document.getElementById("submit").disabled`, "the countdown to end")
 	do(t, sc.ctx, clickStable("submit"))
 	sc.waitSignedUp(t, "trent", dendritePassword)

@@ -100,14 +100,33 @@ func TestDendriteRateLimit(t *testing.T) {
 	ctx, _ := startWidget(t, p.URL)
 	fill(t, ctx, "trent", "a good long password")
 
-	flood, stop := context.WithTimeout(context.Background(), 20*time.Second)
+	stop := floodRegister(p.URL, "")
+	do(t, ctx, clickStable("submit"))
+	waitText(t, ctx, "#form-error", "too many requests")
+	stop()
+	waitJS(t, ctx, `!document.getElementById("submit").disabled`, "the countdown to end")
+	do(t, ctx, clickStable("submit"))
+	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after the wait")
+}
+
+func itoa(i int) string { return strconv.Itoa(i) }
+
+// floodRegister sends empty /register requests to url from 16
+// goroutines (with header, "Name: value", when given) until the returned
+// stop is called: another client behind the widget's address, filling
+// the server's rate limiter.
+func floodRegister(url, header string) (stop func()) {
+	flood, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	var wg sync.WaitGroup
 	for i := 0; i < 16; i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for flood.Err() == nil {
-				req, _ := http.NewRequestWithContext(flood, "POST", p.URL+"/_matrix/client/v3/register", strings.NewReader(`{}`))
+				req, _ := http.NewRequestWithContext(flood, "POST", url+"/_matrix/client/v3/register", strings.NewReader(`{}`))
+				if k, v, ok := strings.Cut(header, ":"); ok {
+					req.Header.Set(strings.TrimSpace(k), strings.TrimSpace(v))
+				}
 				if resp, err := http.DefaultClient.Do(req); err == nil {
 					resp.Body.Close()
 				}
@@ -115,13 +134,5 @@ func TestDendriteRateLimit(t *testing.T) {
 		}()
 	}
 	time.Sleep(300 * time.Millisecond)
-	do(t, ctx, clickStable("submit"))
-	waitText(t, ctx, "#form-error", "too many requests")
-	stop()
-	wg.Wait()
-	waitJS(t, ctx, `!document.getElementById("submit").disabled`, "the countdown to end")
-	do(t, ctx, clickStable("submit"))
-	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel after the wait")
+	return func() { cancel(); wg.Wait() }
 }
-
-func itoa(i int) string { return strconv.Itoa(i) }

@@ -145,11 +145,7 @@ func focused(fx []Effect, id string) bool {
 // poll neither registers nor says "finished elsewhere": it asks again
 // later (the old code took the lock as granted after 2 s).
 func TestUnansweredLockFailsSafe(t *testing.T) {
-	c := started(t, Settings{}, email401)
-	c.typeIn(FieldEmail, "alice@example.org")
-	c.act(EmailSend)
-	s, _ := pendingOf[EmailToken](c)
-	c.answer(s, 200, `{"sid":"e1"}`)
+	c := emailSent(t)
 	n := len(c.effects)
 	c.advance(minPoll)
 	var claim Claim
@@ -191,11 +187,7 @@ func TestDendriteGuestsRefused(t *testing.T) {
 // Defect 1: after the server starts a new UIAA session, the old email
 // validation is not polled any more, and a new email is asked for.
 func TestNewSessionDropsTheValidation(t *testing.T) {
-	c := started(t, Settings{}, email401)
-	c.typeIn(FieldEmail, "alice@example.org")
-	c.act(EmailSend)
-	s, _ := pendingOf[EmailToken](c)
-	c.answer(s, 200, `{"sid":"e1"}`)
+	c := emailSent(t)
 	c.advance(minPoll)
 	c.grant(c.effects)
 	c.reply(401, `{"flows":[{"stages":["m.login.email.identity"]}],"session":"s2"}`)
@@ -216,11 +208,7 @@ func TestNewSessionDropsTheValidation(t *testing.T) {
 
 // Defect 2: a JSON 5xx during the email poll keeps polling (slower).
 func TestPollSurvivesServerErrors(t *testing.T) {
-	c := started(t, Settings{}, email401)
-	c.typeIn(FieldEmail, "alice@example.org")
-	c.act(EmailSend)
-	s, _ := pendingOf[EmailToken](c)
-	c.answer(s, 200, `{"sid":"e1"}`)
+	c := emailSent(t)
 	for i := 0; i < 3; i++ {
 		n := len(c.effects)
 		c.advance(maxPoll)

@@ -317,3 +317,27 @@ func subset(want, got map[string]any) error {
 	}
 	return nil
 }
+
+// emailSent is a conversation on the email stage whose validation email
+// the server sent (sid e1).
+func emailSent(t *testing.T) *conv {
+	t.Helper()
+	c := started(t, Settings{}, email401)
+	c.typeIn(FieldEmail, "alice@example.org")
+	c.act(EmailSend)
+	s, _ := pendingOf[EmailToken](c)
+	c.answer(s, 200, `{"sid":"e1"}`)
+	return c
+}
+
+// sendsNothing fails the test when letting d pass sends any request.
+func (c *conv) sendsNothing(d time.Duration, why string) {
+	c.t.Helper()
+	n := len(c.effects)
+	c.advance(d)
+	for _, f := range c.effects[n:] {
+		if s, ok := f.(Send); ok {
+			c.t.Fatalf("%s: %T sent", why, s.Req)
+		}
+	}
+}

@@ -163,22 +163,12 @@ func TestEmailButtons(t *testing.T) {
 	if v.Stage.Email.Sent || v.Stage.Email.Address != "alice@example.org" {
 		t.Fatalf("%+v", v.Stage.Email)
 	}
-	n := len(c.effects)
-	c.advance(time.Minute)
-	for _, f := range c.effects[n:] {
-		if _, ok := f.(Send); ok {
-			t.Fatal("polled the dropped validation")
-		}
-	}
+	c.sendsNothing(time.Minute, "polled the dropped validation")
 }
 
 // Polling waits while the tab is hidden and polls at once when it shows.
 func TestPollingFollowsVisibility(t *testing.T) {
-	c := started(t, Settings{}, email401)
-	c.typeIn(FieldEmail, "alice@example.org")
-	c.act(EmailSend)
-	s, _ := pendingOf[EmailToken](c)
-	c.answer(s, 200, `{"sid":"e1"}`)
+	c := emailSent(t)
 	c.do(Visibility{Hidden: true})
 	n := len(c.effects)
 	c.advance(time.Minute)
