@@ -155,14 +155,16 @@ func (c *Catalog) WithOverrides(over map[string]string) *Catalog {
 
 // T returns the message for key formatted with args. A missing key falls
 // back to English, then to the key itself, so a gap shows but never
-// crashes.
+// crashes. In a right-to-left catalogue every string argument is isolated
+// (Isolate), so that a user ID, a server name or quoted characters keep
+// their own order inside the sentence.
 func (c *Catalog) T(key string, args ...any) string {
 	for cat := c; cat != nil; cat = cat.next() {
 		if m, ok := cat.Messages[key]; ok {
 			if len(args) == 0 {
 				return m
 			}
-			return fmt.Sprintf(m, args...)
+			return fmt.Sprintf(m, c.isolate(m, args)...)
 		}
 	}
 	return key
@@ -181,9 +183,8 @@ func (c *Catalog) next() *Catalog {
 // N formats the plural form of key for n (key + "." + the CLDR category:
 // zero, one, two, few, many or other), with n as the first argument.
 func (c *Catalog) N(key string, n int, args ...any) string {
-	args = append([]any{n}, args...)
 	if m, ok := c.Messages[key+"."+PluralCategory(c.Lang, n)]; ok {
-		return fmt.Sprintf(m, args...)
+		return fmt.Sprintf(m, append([]any{n}, c.isolate(m, args)...)...)
 	}
-	return c.T(key+".other", args...)
+	return c.T(key+".other", append([]any{n}, args...)...)
 }

@@ -119,3 +119,31 @@ func itoa(n int) string {
 	}
 	return s
 }
+
+// In Arabic, values inside a sentence (a user ID, a server name, quoted
+// characters) are isolated so they keep their own left-to-right order,
+// also in an operator's override that does not isolate them itself (the
+// catalogue's own messages do, and are not isolated twice); numbers pass
+// as they are; English sentences carry no isolates.
+func TestRTLArgumentsIsolated(t *testing.T) {
+	ar, _ := Lookup("ar")
+	over := ar.WithOverrides(map[string]string{"server.current": "سيُنشأ حسابك على %s.", "username.chars": "غير مسموح بها: %s"})
+	if got := over.T("server.current", "matrix.example.org"); got != "سيُنشأ حسابك على \u2068matrix.example.org\u2069." {
+		t.Errorf("ar override server.current = %q: the server name is not isolated", got)
+	}
+	if got := over.T("username.chars", "“ ” “!”"); !strings.HasSuffix(got, "\u2068“ ” “!”\u2069") {
+		t.Errorf("ar override username.chars = %q: the quoted characters are not isolated", got)
+	}
+	if got := ar.T("server.current", "matrix.example.org"); strings.Count(got, "\u2068") != 1 || !strings.Contains(got, "\u2068matrix.example.org\u2069") {
+		t.Errorf("ar server.current = %q: want the server name isolated once", got)
+	}
+	if got := ar.T("step", 1, 3); strings.ContainsAny(got, "\u2068\u2069") {
+		t.Errorf("ar step = %q: numbers isolated", got)
+	}
+	if got := English().T("server.current", "matrix.example.org"); strings.ContainsAny(got, "\u2068\u2069") {
+		t.Errorf("en server.current = %q: isolates in a left-to-right sentence", got)
+	}
+	if got := ar.N("retry.in", 5); strings.Contains(got, "%!") {
+		t.Errorf("ar retry.in = %q", got)
+	}
+}
