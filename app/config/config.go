@@ -117,6 +117,11 @@ type Registration struct {
 	// stage opens the homeserver's fallback page. Read it through
 	// ui.Config.RecaptchaScript.
 	Recaptcha *bool `json:"recaptcha,omitempty"`
+	// MinStrength is the lowest password strength the form accepts, from
+	// 0 (none, the default) to 4 (strong), on the widget's estimator
+	// (app/strength): a weaker password is refused before it is sent.
+	// The server's own policy, when it publishes one, applies as well.
+	MinStrength int `json:"min_strength,omitempty"`
 }
 
 // After is what happens after sign-up.

@@ -137,6 +137,9 @@ func (c *Config) Validate() error {
 	if s := c.Registration.RecaptchaScript; s != "" && !isAsset(s) {
 		add("registration.recaptcha_script", "want an http(s) URL or a path on this site")
 	}
+	if n := c.Registration.MinStrength; n < 0 || n > 4 {
+		add("registration.min_strength", "want 0 (none) to 4 (strong)")
+	}
 	if len(c.Registration.DeviceName) > 100 {
 		add("registration.initial_device_display_name", "longer than 100 characters")
 	}

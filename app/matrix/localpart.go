@@ -26,9 +26,14 @@ type LocalpartCheck struct {
 	Problem LocalpartProblem
 	// Invalid lists the offending characters, each once, in order.
 	Invalid string
+	// Upper: the name has capitals (with LocalpartInvalidChars too).
+	Upper bool
 	// Suggestion is a valid form of the name, when one is obvious
-	// (lowercased), else "".
+	// (lowercased, the refused characters left out), else "".
 	Suggestion string
+	// Limit is the longest username the server name leaves room for
+	// (LocalpartTooLong).
+	Limit int
 }
 
 // OK reports whether the name is valid.
@@ -55,14 +60,27 @@ func ValidateLocalpart(name, serverName string) LocalpartCheck {
 			}
 		}
 	}
+	limit := MaxUserIDLength - len(serverName) - 2
 	if len(invalid) > 0 {
-		return LocalpartCheck{Problem: LocalpartInvalidChars, Invalid: string(invalid)}
+		fixed := strings.Map(func(r rune) rune {
+			if r >= 'A' && r <= 'Z' {
+				return r + 'a' - 'A'
+			}
+			if !isLocalpartRune(r) {
+				return -1
+			}
+			return r
+		}, name)
+		if len(fixed) > limit {
+			fixed = ""
+		}
+		return LocalpartCheck{Problem: LocalpartInvalidChars, Invalid: string(invalid), Upper: upper, Suggestion: fixed}
+	}
+	if len(name) > limit {
+		return LocalpartCheck{Problem: LocalpartTooLong, Limit: max(limit, 0)}
 	}
 	if upper {
-		return LocalpartCheck{Problem: LocalpartUppercase, Suggestion: strings.ToLower(name)}
-	}
-	if len(name)+len(serverName)+2 > MaxUserIDLength {
-		return LocalpartCheck{Problem: LocalpartTooLong}
+		return LocalpartCheck{Problem: LocalpartUppercase, Upper: true, Suggestion: strings.ToLower(name)}
 	}
 	return LocalpartCheck{}
 }

@@ -21,12 +21,13 @@ func TestValidateLocalpart(t *testing.T) {
 		{"every allowed punctuation is fine", "a._=-/+z09", matrix.LocalpartCheck{}},
 		{"punctuation alone is fine", "._=-/+", matrix.LocalpartCheck{}},
 		{"digits alone are fine", "0123456789", matrix.LocalpartCheck{}},
-		{"capitals suggest the lower-case form", "Alice.Smith", matrix.LocalpartCheck{Problem: matrix.LocalpartUppercase, Suggestion: "alice.smith"}},
-		{"invalid characters are listed once each in order", "al ice!! bob!é", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: " !é"}},
-		{"invalid characters win over capitals and get no suggestion", "Al!ce", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: "!"}},
-		{"a colon or at sign is invalid", "a:b@c", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: ":@"}},
+		{"capitals suggest the lower-case form", "Alice.Smith", matrix.LocalpartCheck{Problem: matrix.LocalpartUppercase, Upper: true, Suggestion: "alice.smith"}},
+		{"invalid characters are listed once each in order, and left out of the suggestion", "al ice!! bob!é", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: " !é", Suggestion: "alicebob"}},
+		{"invalid characters win over capitals, which are said too and lowered in the suggestion", "Bad Name!", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: " !", Upper: true, Suggestion: "badname"}},
+		{"a colon or at sign is invalid", "a:b@c", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: ":@", Suggestion: "abc"}},
+		{"nothing valid left: no suggestion", "!!", matrix.LocalpartCheck{Problem: matrix.LocalpartInvalidChars, Invalid: "!"}},
 		{"a name of the maximum length is fine", strings.Repeat("a", maxLocal), matrix.LocalpartCheck{}},
-		{"one byte more is too long", strings.Repeat("a", maxLocal+1), matrix.LocalpartCheck{Problem: matrix.LocalpartTooLong}},
+		{"one byte more is too long, and the limit is said", strings.Repeat("a", maxLocal+1), matrix.LocalpartCheck{Problem: matrix.LocalpartTooLong, Limit: maxLocal}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

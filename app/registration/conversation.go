@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"context"
 	"errors"
 	"strings"
 
@@ -82,6 +83,11 @@ func (e *Engine) validate() bool {
 		if first == "" {
 			first = "password"
 		}
+	} else if m := e.passwordProblem(); m.Key != "" {
+		e.passErr = m
+		if first == "" {
+			first = "password"
+		}
 	} else if e.confirm != e.password {
 		e.confirmErr = msg("confirm.mismatch")
 		if first == "" {
@@ -120,7 +126,11 @@ func (e *Engine) sendRegister(auth *matrix.AuthDict, quiet bool) {
 		InitialDeviceDisplayName: e.set.DeviceName,
 		InhibitLogin:             e.set.Operator.ShouldInhibitLogin(),
 	}
-	e.send(Register{Base: e.hs.BaseURL, Kind: matrix.KindUser, Body: body, Limit: e.set.RequestTimeout},
+	limit := e.set.RequestTimeout
+	if limit == 0 && auth == nil {
+		limit = firstTimeout
+	}
+	e.send(Register{Base: e.hs.BaseURL, Kind: matrix.KindUser, Body: body, Limit: limit},
 		pending{quiet: quiet, stage: stage})
 }
 
@@ -306,17 +316,22 @@ func (e *Engine) fail(err error, offline bool) {
 	case errors.Is(err, matrix.ErrExclusive):
 		e.userErr = msg("username.exclusive")
 		e.names.mark(e.username, nameExclusive)
-	case errors.Is(err, matrix.ErrWeakPassword):
-		e.passErr = Msg{Key: "password.weak", Detail: detail}
+	case e.passwordRefusedBy(err):
 	case errors.Is(err, matrix.ErrForbidden):
 		e.formErr = Msg{Key: "closed", Detail: detail}
 		e.contact = e.contactURL()
 	case errors.Is(err, matrix.ErrLimitExceeded):
 		e.rateLimited(err)
 	case errors.Is(err, matrix.ErrUnreachable):
-		e.formErr = msg("unreachable", hostOf(e.hs.BaseURL))
-		if offline {
+		// Our words follow what happened: the browser offline, the
+		// server silent, or no connection to it.
+		switch {
+		case offline:
 			e.formErr = msg("offline")
+		case errors.Is(err, context.DeadlineExceeded):
+			e.formErr = msg("notanswering", hostOf(e.hs.BaseURL))
+		default:
+			e.formErr = msg("unreachable", hostOf(e.hs.BaseURL))
 		}
 		e.retryable = true
 	case errors.Is(err, matrix.ErrBadResponse):
@@ -343,6 +358,15 @@ func (e *Engine) fail(err error, offline bool) {
 	default:
 		e.focus("stage-error")
 	}
+}
+
+// passwordRefusedBy sets the password's error when err refuses it.
+func (e *Engine) passwordRefusedBy(err error) bool {
+	m, ok := e.passwordRefused(err)
+	if ok {
+		e.passErr = m
+	}
+	return ok
 }
 
 // rateLimited starts the countdown the server asked for (never shorter),

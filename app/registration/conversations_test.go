@@ -80,7 +80,7 @@ var actions = map[string]Action{
 	"email_resend": EmailResend, "email_other": EmailOther, "password_again": PasswordAgain,
 	"phone_send": PhoneSend, "code_verify": CodeVerify, "fallback_open": FallbackOpen,
 	"fallback_done": FallbackDone, "picker_open": PickerOpen, "picker_keep": PickerKeep,
-	"picker_custom": PickerCustom,
+	"picker_custom": PickerCustom, "cancel": Cancel,
 }
 
 // TestConversations plays every script of testdata/conversations.

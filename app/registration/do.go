@@ -46,6 +46,9 @@ func Do(ctx context.Context, d matrix.Doer, req Request) (any, error) {
 			return Delegation{}, err
 		}
 		return Delegation{Delegated: true, SignUpURL: md.SignUpURL(), Issuer: hostOf(md.Issuer)}, nil
+	case Policy:
+		p, ok, err := matrix.NewClient(r.Base, d).GetPasswordPolicy(ctx)
+		return PolicyAnswer{Policy: p, Supported: ok}, err
 	case HandOff:
 		c := matrix.NewClient(r.Base, d)
 		tok, err := c.LoginTokenWithPassword(ctx, r.AccessToken, r.UserID, r.Password)

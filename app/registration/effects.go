@@ -21,9 +21,9 @@ type Send struct {
 	Req Request
 }
 
-// Cancel abandons the request numbered Seq: its answer no longer
+// Abort abandons the request numbered Seq: its answer no longer
 // matters (the runner may abort it; the engine drops it anyway).
-type Cancel struct {
+type Abort struct {
 	_   noEq
 	Seq int
 }
@@ -117,7 +117,7 @@ type Navigate struct {
 }
 
 func (Send) effect()      {}
-func (Cancel) effect()    {}
+func (Abort) effect()     {}
 func (Schedule) effect()  {}
 func (Save) effect()      {}
 func (Forget) effect()    {}
@@ -181,6 +181,9 @@ type Available struct {
 	Base, Name string
 }
 
+// Policy is GET /_matrix/client/v3/password_policy.
+type Policy struct{ Base string }
+
 // Discover resolves what the user picked (a server name through
 // .well-known, or a base URL) into a homeserver.
 type Discover struct {
@@ -203,8 +206,11 @@ type HandOff struct {
 	Base, AccessToken, UserID, Password string
 }
 
-// Timeouts of each kind of request.
+// Timeouts of each kind of request. The first /register of a submit
+// gets less: a server that does not answer it is said to be "not
+// answering" soon, not after a minute.
 const (
+	firstTimeout    = 20 * time.Second
 	registerTimeout = time.Minute
 	tokenTimeout    = 30 * time.Second
 	checkTimeout    = 15 * time.Second
@@ -242,3 +248,6 @@ func (Metadata) Timeout() time.Duration { return checkTimeout }
 
 // Timeout implements Request.
 func (HandOff) Timeout() time.Duration { return checkTimeout }
+
+// Timeout implements Request.
+func (Policy) Timeout() time.Duration { return checkTimeout }

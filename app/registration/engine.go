@@ -56,6 +56,7 @@ type Engine struct {
 	hs       matrix.Homeserver
 	screen   Screen
 	username string
+	userFix  string // a username to offer with userErr
 	password string
 	confirm  string
 	names    names
@@ -101,6 +102,7 @@ type Engine struct {
 	claimPoll int // the poll that waits for the claim
 	guest     bool
 	oauth     Delegation
+	policy    matrix.PasswordPolicy // the server's, when it publishes one
 	started   bool
 	pageURL   string
 
@@ -119,6 +121,7 @@ type pending struct {
 	epoch int
 	quiet bool // an email poll: no busy state
 	local bool // belongs to the screen on show (visit)
+	gone  bool // the user stopped waiting for it (Cancel)
 	check int  // an availability check: its names.seq
 	visit int
 	stage matrix.AuthType // the stage a /register submits ("" for none)
@@ -205,7 +208,7 @@ func (e *Engine) newEpoch() {
 	e.epoch++
 	for seq, p := range e.inflight {
 		if p.epoch != e.epoch {
-			e.emit(Cancel{Seq: seq})
+			e.emit(Abort{Seq: seq})
 		}
 	}
 }
@@ -216,7 +219,23 @@ func (e *Engine) busy() bool {
 		return false
 	}
 	p, ok := e.inflight[e.reg]
-	return !ok || !p.quiet
+	return !ok || !p.quiet && !p.gone
+}
+
+// stopWaiting is the Cancel button while a /register is in flight: the
+// runner aborts it, its answer is dropped, and the form is back with
+// what was typed. Until the aborted request has ended, a new one waits
+// (never two at once).
+func (e *Engine) stopWaiting() {
+	if !e.busy() {
+		return
+	}
+	p := e.inflight[e.reg]
+	p.gone = true
+	e.inflight[e.reg] = p
+	e.emit(Abort{Seq: e.reg})
+	e.formErr, e.retryable = msg("cancelled"), true
+	e.focus("submit")
 }
 
 // answer applies the answer of a request that is still current.
@@ -230,7 +249,7 @@ func (e *Engine) answer(a Answer) {
 		e.reg = 0
 		defer e.runDeferred()
 	}
-	if p.epoch != e.epoch || p.local && p.visit != e.visit {
+	if p.epoch != e.epoch || p.gone || p.local && p.visit != e.visit {
 		return
 	}
 	switch r := p.req.(type) {
@@ -265,6 +284,9 @@ func (e *Engine) answer(a Answer) {
 			e.oauth = d
 			e.screen = ScreenOAuth
 		}
+	case Policy:
+		v, _ := a.Value.(PolicyAnswer)
+		e.policyAnswered(v, a.Err)
 	case HandOff:
 		if tok, _ := a.Value.(string); a.Err == nil && tok != "" {
 			e.done.loginToken = tok

@@ -68,6 +68,7 @@ const (
 	PickerOpen                  // "Change" the homeserver
 	PickerKeep                  // keep the current homeserver
 	PickerCustom                // use the typed homeserver
+	Cancel                      // stop waiting for the /register in flight
 )
 
 // Act is the user's action.

@@ -220,7 +220,7 @@ func FuzzConversation(f *testing.F) {
 					c.do(Typed{Field: FieldPasswordAgain, Value: fuzzPassword})
 				}
 			default:
-				c.act(Action(src.n(int(PickerCustom) + 1)))
+				c.act(Action(src.n(int(Cancel) + 1)))
 			}
 			if fuzzTrace {
 				t.Logf("step %d k=%d: screen %v effects %s", steps, -1, c.view().Screen, describeFx(c.effects[before:]))

@@ -118,7 +118,7 @@ func (c *conv) record(fx []Effect) {
 			c.saved = string(b)
 		case Forget:
 			c.saved = ""
-		case Cancel:
+		case Abort:
 			// The request stays in flight until answered (a runner's
 			// abort makes it fail fast).
 		}

@@ -132,6 +132,7 @@ func (e *Engine) switchHomeserver(hs matrix.Homeserver) {
 	e.picker = pickerState{}
 	e.screen = ScreenForm
 	e.oauth = Delegation{}
+	e.policy = matrix.PasswordPolicy{}
 	e.names = names{}
 	e.clearErrors()
 	e.checkName(true)
@@ -143,6 +144,7 @@ func (e *Engine) switchHomeserver(hs matrix.Homeserver) {
 // an OAuth 2.0 server: such servers must not be sent to /register.
 func (e *Engine) checkDelegation() {
 	e.send(Metadata{Base: e.hs.BaseURL}, pending{})
+	e.send(Policy{Base: e.hs.BaseURL}, pending{})
 }
 
 // followPageHomeserver acts on the page's ?homeserver=: a listed choice

@@ -1,6 +1,8 @@
 package registration
 
 import (
+	"strings"
+
 	"signup/app/matrix"
 )
 
@@ -30,12 +32,30 @@ func (e *Engine) start(s Start) {
 	e.checkName(true)
 }
 
+// pastedID understands a full Matrix ID typed or pasted as the username:
+// on this homeserver its localpart is the username; on another, the
+// user is told where this page makes accounts, with the localpart
+// offered.
+func (e *Engine) pastedID() {
+	id, err := matrix.ParseUserID(strings.TrimSpace(e.username))
+	if err != nil {
+		return
+	}
+	if e.hs.ServerName == "" || strings.EqualFold(id.ServerName, e.hs.ServerName) {
+		e.username = id.Localpart
+		return
+	}
+	e.userErr = msg("username.elsewhere", id.ServerName, e.serverName())
+	e.userFix = id.Localpart
+}
+
 // typed applies new text in an input; errors about it go.
 func (e *Engine) typed(t Typed) {
 	v := t.Value
 	switch t.Field {
 	case FieldUsername:
-		e.username, e.userErr = v, Msg{}
+		e.username, e.userErr, e.userFix = v, Msg{}, ""
+		e.pastedID()
 		e.checkName(false)
 	case FieldPassword:
 		e.password, e.passErr = v, Msg{}
@@ -73,8 +93,12 @@ func (e *Engine) act(a Action) {
 	case Back:
 		e.back()
 	case UseSuggestion:
-		if s := matrix.ValidateLocalpart(e.username, e.hs.ServerName).Suggestion; s != "" {
-			e.username, e.userErr = s, Msg{}
+		s := e.userFix
+		if s == "" {
+			s = matrix.ValidateLocalpart(e.username, e.hs.ServerName).Suggestion
+		}
+		if s != "" {
+			e.username, e.userErr, e.userFix = s, Msg{}, ""
 			e.checkName(false)
 			e.focus("username")
 		}
@@ -104,6 +128,8 @@ func (e *Engine) act(a Action) {
 		e.pickerKeep()
 	case PickerCustom:
 		e.pickCustom()
+	case Cancel:
+		e.stopWaiting()
 	}
 }
 

@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -210,12 +211,54 @@ func TestRestoreOnlyKnownServers(t *testing.T) {
 	}
 }
 
-// Characters the grammar refuses are listed, quoted, a space visibly.
-func TestUsernameCharacters(t *testing.T) {
+// Characters the grammar refuses are listed, quoted, the space named,
+// the capitals mentioned, and the fixed form offered; the limit of a
+// name too long is said.
+func TestUsernameMessages(t *testing.T) {
+	cases := []struct {
+		in, key, args, then, suggestion string
+	}{
+		{"Bad Name!", "username.space.chars", "[“!”]", "username.upper.too", "badname"},
+		{"a b", "username.space", "[]", "", "ab"},
+		{"a!b", "username.chars", "[“!”]", "", "ab"},
+		{"Alice", "username.upper", "[alice]", "", "alice"},
+		{strings.Repeat("a", 250), "username.long", "[242]", "", ""},
+	}
+	for _, tc := range cases {
+		c := newConv(t, Settings{}, Start{})
+		c.typeIn(FieldUsername, tc.in)
+		f := c.view().Form
+		then := ""
+		if f.UserError.Then != nil {
+			then = f.UserError.Then.Key
+		}
+		if f.UserError.Key != tc.key || fmt.Sprint(f.UserError.Args) != tc.args || then != tc.then || f.Suggestion != tc.suggestion {
+			t.Errorf("%q: %+v then %q suggestion %q", tc.in, f.UserError, then, f.Suggestion)
+		}
+		if tc.suggestion != "" {
+			c.act(UseSuggestion)
+			if f := c.view().Form; f.Username != tc.suggestion || f.UserError.Key != "" {
+				t.Errorf("%q: after the suggestion %+v", tc.in, f)
+			}
+		}
+	}
+}
+
+// A full Matrix ID pasted into the username is understood: its localpart
+// when it is on this homeserver, a clear note when it is on another.
+func TestPastedUserID(t *testing.T) {
 	c := newConv(t, Settings{}, Start{})
-	c.typeIn(FieldUsername, "a b!")
-	v := c.view()
-	if v.Form.UserError.Key != "username.chars" || v.Form.UserError.Args[0] != "“ ” “!”" {
-		t.Fatalf("%+v", v.Form.UserError)
+	c.typeIn(FieldUsername, " @erin:Example.org ")
+	if f := c.view().Form; f.Username != "erin" || f.UserError.Key != "" || f.Preview != "@erin:example.org" {
+		t.Fatalf("%+v", f)
+	}
+	c.typeIn(FieldUsername, "@erin:other.example")
+	f := c.view().Form
+	if f.UserError.Key != "username.elsewhere" || fmt.Sprint(f.UserError.Args) != "[other.example example.org]" || f.Suggestion != "erin" {
+		t.Fatalf("%+v", f)
+	}
+	c.act(UseSuggestion)
+	if f := c.view().Form; f.Username != "erin" || f.UserError.Key != "" {
+		t.Fatalf("%+v", f)
 	}
 }

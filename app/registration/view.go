@@ -2,10 +2,12 @@ package registration
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"signup/app/config"
 	"signup/app/matrix"
+	"signup/app/strength"
 	"signup/app/uiaa"
 )
 
@@ -15,6 +17,9 @@ type Msg struct {
 	Key    string
 	Args   []any
 	Detail string
+	// Then is a sentence that follows (such as "Capitals are not
+	// allowed either.").
+	Then *Msg
 }
 
 func msg(key string, args ...any) Msg { return Msg{Key: key, Args: args} }
@@ -50,6 +55,12 @@ type FormView struct {
 	UserStatus, UserError Msg
 	Suggestion, Preview   string
 	PassError, ConfirmErr Msg
+	// Strength is the password's score (0 to 4, -1 when empty) and
+	// PassAdvice the one thing to do next: the first rule of the
+	// server's policy it misses, else the estimator's advice. Neither
+	// shows while PassError does.
+	Strength   int
+	PassAdvice Msg
 }
 
 // StageView is the UIAA stage on show.
@@ -162,6 +173,16 @@ func (e *Engine) formView() FormView {
 	f := FormView{Username: e.username, Password: e.password, Confirm: e.confirm,
 		PassError: e.passErr, ConfirmErr: e.confirmErr}
 	f.UserStatus, f.UserError, f.Suggestion = e.usernameStatus()
+	f.Strength, f.PassAdvice = -1, Msg{}
+	if e.password != "" {
+		est := strength.Estimate(e.password, e.username)
+		f.Strength = est.Score
+		if m := e.passwordProblem(); m.Key != "" {
+			f.PassAdvice = m
+		} else if len(est.Advice) > 0 {
+			f.PassAdvice = msg(string(est.Advice[0]))
+		}
+	}
 	if e.hs.ServerName != "" && e.username != "" && f.UserError.Key == "" {
 		f.Preview = matrix.PreviewUserID(e.username, e.hs.ServerName)
 	}
@@ -172,7 +193,7 @@ func (e *Engine) formView() FormView {
 // username field, from the local grammar and the server's answer.
 func (e *Engine) usernameStatus() (status, problem Msg, suggestion string) {
 	if e.userErr.Key != "" {
-		return Msg{}, e.userErr, ""
+		return Msg{}, e.userErr, e.userFix
 	}
 	if e.username == "" {
 		return
@@ -182,9 +203,20 @@ func (e *Engine) usernameStatus() (status, problem Msg, suggestion string) {
 	case matrix.LocalpartUppercase:
 		return Msg{}, msg("username.upper", check.Suggestion), check.Suggestion
 	case matrix.LocalpartInvalidChars:
-		return Msg{}, msg("username.chars", QuoteRunes(check.Invalid)), ""
+		m := msg("username.chars", QuoteRunes(check.Invalid))
+		if others := strings.ReplaceAll(check.Invalid, " ", ""); others != check.Invalid {
+			// Name the space: a quoted blank reads as nothing.
+			m = msg("username.space")
+			if others != "" {
+				m = msg("username.space.chars", QuoteRunes(others))
+			}
+		}
+		if check.Upper {
+			m.Then = &Msg{Key: "username.upper.too"}
+		}
+		return Msg{}, m, check.Suggestion
 	case matrix.LocalpartTooLong:
-		return Msg{}, msg("username.long"), ""
+		return Msg{}, msg("username.long", check.Limit), ""
 	}
 	if e.names.current.name != e.username {
 		return
@@ -208,13 +240,9 @@ func (e *Engine) usernameStatus() (status, problem Msg, suggestion string) {
 // “!”.
 func QuoteRunes(s string) string {
 	out := ""
-	for i, r := range s {
-		if i > 0 {
+	for _, r := range s {
+		if out != "" {
 			out += " "
-		}
-		if r == ' ' {
-			out += "“ ”"
-			continue
 		}
 		out += "“" + string(r) + "”"
 	}

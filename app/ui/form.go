@@ -98,6 +98,12 @@ func (r *Register) renderSubmit(id, label string, blocked bool) app.UI {
 	}
 	return app.Div().Class("actions").Body(
 		btn,
+		// A server that does not answer is never a dead end: the wait
+		// can be stopped, and what was typed stays.
+		app.If(v.Busy, func() app.UI {
+			return app.Button().Type("button").ID("cancel").Class("link").Text(t.T("cancel")).
+				OnClick(r.on(registration.Act{Action: registration.Cancel}))
+		}),
 		app.P().ID(id+"-status").Class("sr-only").Role("status").Text(r.busyText()),
 	)
 }

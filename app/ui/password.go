@@ -3,8 +3,6 @@ package ui
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 	"strconv"
-
-	"signup/app/strength"
 )
 
 // passwordType is the type of the password inputs: text while shown.
@@ -27,29 +25,28 @@ func (r *Register) renderPasswordExtra() app.UI {
 		Aria("pressed", r.showPassword).Aria("controls", "password confirm").Text(label).
 		OnClick(func(ctx app.Context, e app.Event) { r.showPassword = !r.showPassword })
 	f := r.view.Form
-	if f.Password == "" {
+	if f.Strength < 0 {
 		return app.Div().Class("password-extra").Body(toggle)
 	}
-	est := strength.Estimate(f.Password, f.Username)
 	return app.Div().Class("password-extra").Body(
-		app.Elem("meter").ID("password-meter").Class("meter meter--"+strconv.Itoa(est.Score)).
+		app.Elem("meter").ID("password-meter").Class("meter meter--"+strconv.Itoa(f.Strength)).
 			Attr("min", 0).Attr("max", 4).Attr("low", 2).Attr("high", 3).Attr("optimum", 4).
-			Attr("value", est.Score).Aria("hidden", true),
+			Attr("value", f.Strength).Aria("hidden", true),
 		toggle,
 	)
 }
 
 // passwordStatus is the live strength line: the score in words and the
-// most useful advice.
+// one thing to do next (the server's rule first). While the field shows
+// an error, the error alone speaks.
 func (r *Register) passwordStatus() string {
 	f, t := r.view.Form, r.tr()
-	if f.Password == "" {
+	if f.Strength < 0 || f.PassError.Key != "" {
 		return ""
 	}
-	est := strength.Estimate(f.Password, f.Username)
-	s := t.T("strength.label", t.T("strength."+strconv.Itoa(est.Score)))
-	if len(est.Advice) > 0 {
-		s += " " + t.T(string(est.Advice[0]))
+	s := t.T("strength.label", t.T("strength."+strconv.Itoa(f.Strength)))
+	if f.PassAdvice.Key != "" {
+		s += " " + r.msg(f.PassAdvice)
 	}
 	return s
 }

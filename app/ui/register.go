@@ -151,6 +151,9 @@ func (r *Register) msg(m registration.Msg) string {
 		return ""
 	}
 	s := r.tr().T(m.Key, m.Args...)
+	if m.Then != nil {
+		s += " " + r.msg(*m.Then)
+	}
 	if m.Detail != "" {
 		s += " " + r.tr().T("server.said", m.Detail)
 	}

@@ -60,7 +60,7 @@ func (r *Register) carry(fx []registration.Effect) {
 					r.send(registration.Answer{Seq: f.Seq, Value: v, Err: err, Offline: offline})
 				})
 			})
-		case registration.Cancel:
+		case registration.Abort:
 			if c := r.run.cancels[f.Seq]; c != nil {
 				c()
 			}
