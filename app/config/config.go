@@ -72,11 +72,12 @@ type Icons struct {
 	SVG      string `json:"svg,omitempty"`
 }
 
-// Texts are the operator's words.
+// Texts are the operator's words. Each may be a plain string or one text
+// per language (Localized): the page shows the user's language.
 type Texts struct {
-	Title  string `json:"title,omitempty"`
-	Intro  string `json:"intro,omitempty"`
-	Footer []Link `json:"footer,omitempty"`
+	Title  Localized `json:"title,omitempty"`
+	Intro  Localized `json:"intro,omitempty"`
+	Footer []Link    `json:"footer,omitempty"`
 	// Overrides replace any UI string, per language: {"de": {"submit":
 	// "Konto anlegen"}}. Keys are those of app/i18n/locales/en.json.
 	Overrides map[string]map[string]string `json:"overrides,omitempty"`
@@ -84,8 +85,8 @@ type Texts struct {
 
 // Link is a footer link (privacy policy, code of conduct, contact).
 type Link struct {
-	Label string `json:"label"`
-	URL   string `json:"url"`
+	Label Localized `json:"label"`
+	URL   string    `json:"url"`
 	// Kind is "privacy", "conduct", "contact" or "other"; the contact link
 	// is offered when registration is closed.
 	Kind string `json:"kind,omitempty"`
@@ -111,7 +112,8 @@ type Registration struct {
 	InhibitLogin    *bool  `json:"inhibit_login,omitempty"`
 	DeviceName      string `json:"initial_device_display_name,omitempty"`
 	RecaptchaScript string `json:"recaptcha_script,omitempty"`
-	UsernameHint    string `json:"username_hint,omitempty"`
+	// UsernameHint replaces the hint under the username (per language).
+	UsernameHint Localized `json:"username_hint,omitempty"`
 	// Recaptcha false turns the widget's reCAPTCHA off (default true): no
 	// script is loaded and the CSP allows none; the m.login.recaptcha
 	// stage opens the homeserver's fallback page. Read it through

@@ -77,6 +77,10 @@ func checkShape(v any, t reflect.Type, path string, errs *Errors) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
+	if t == localizedType {
+		checkLocalized(v, path, errs)
+		return
+	}
 	switch t.Kind() {
 	case reflect.Struct:
 		m, ok := v.(map[string]any)
@@ -145,6 +149,10 @@ func checkShape(v any, t reflect.Type, path string, errs *Errors) {
 // step of encoding/json without its reflection-heavy code, which the WASM
 // would compile on its first call (see package jsonlite).
 func assign(v any, rv reflect.Value) {
+	if rv.Type() == localizedType {
+		assignLocalized(v, rv)
+		return
+	}
 	switch rv.Kind() {
 	case reflect.Pointer:
 		e := reflect.New(rv.Type().Elem())

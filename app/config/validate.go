@@ -204,11 +204,15 @@ func (c *Config) validateBrand(add func(string, string, ...any)) {
 }
 
 func (c *Config) validateTexts(add func(string, string, ...any)) {
+	validateLocalized(c.Texts.Title, "texts.title", 200, add)
+	validateLocalized(c.Texts.Intro, "texts.intro", 2000, add)
+	validateLocalized(c.Registration.UsernameHint, "registration.username_hint", 500, add)
 	for i, l := range c.Texts.Footer {
 		f := fmt.Sprintf("texts.footer[%d]", i)
-		if l.Label == "" {
+		if l.Label.In("", "") == "" {
 			add(f+".label", "missing")
 		}
+		validateLocalized(l.Label, f+".label", 200, add)
 		if !isWebURL(l.URL) && !strings.HasPrefix(l.URL, "mailto:") {
 			add(f+".url", "want an http(s) or mailto: URL")
 		}

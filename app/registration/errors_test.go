@@ -11,9 +11,9 @@ import (
 // detail, and whether a retry helps.
 func TestErrorsOnTheForm(t *testing.T) {
 	op := config.Config{Texts: config.Texts{Footer: []config.Link{
-		{Label: "Contact", URL: "javascript:alert(1)", Kind: "contact"},
-		{Label: "Write to us", URL: "mailto:admin@example.org", Kind: "contact"},
-		{Label: "Help", URL: "https://example.org/help", Kind: "contact"},
+		{Label: config.Text("Contact"), URL: "javascript:alert(1)", Kind: "contact"},
+		{Label: config.Text("Write to us"), URL: "mailto:admin@example.org", Kind: "contact"},
+		{Label: config.Text("Help"), URL: "https://example.org/help", Kind: "contact"},
 	}}}
 	cases := []struct {
 		name                  string

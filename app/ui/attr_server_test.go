@@ -59,7 +59,7 @@ func TestPreRenderedValues(t *testing.T) {
 	t.Run("an input's value, a link and the logo decode to the untrusted text", func(t *testing.T) {
 		r := &Register{Config: Config{ServerName: "example.org"}}
 		r.Config.Operator.Brand.Logo = "https://cdn.example.org/" + payload
-		r.Config.Operator.Texts.Footer = []config.Link{{Label: "x", URL: "https://example.org/" + payload}}
+		r.Config.Operator.Texts.Footer = []config.Link{{Label: config.Text("x"), URL: "https://example.org/" + payload}}
 		page := app.HTMLString(app.Div().Body(
 			field{ID: "token", Label: "Token", Type: "text", Value: payload}.render(),
 			r.Render(),

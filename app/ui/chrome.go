@@ -2,6 +2,9 @@ package ui
 
 import (
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/config"
+	"signup/app/i18n"
 )
 
 // logo returns the operator's logo, else the widget's icon, ready for
@@ -13,9 +16,23 @@ func (r *Register) logo() string {
 	return "/web/icon.svg"
 }
 
+// opText is an operator text in the user's language (config.Localized.In,
+// falling back to the plain string, the default language, English, any).
+// In a right-to-left page it is isolated (i18n.Isolate), so that a text in
+// a left-to-right language, the operator's only one say, keeps its period
+// at its own end.
+func (r *Register) opText(l config.Localized) string {
+	t := r.tr()
+	s := l.In(t.Lang, r.Config.Operator.Languages.Default)
+	if s != "" && t.Dir == "rtl" {
+		s = i18n.Isolate(s)
+	}
+	return s
+}
+
 // heading is the form's heading: the operator's, else ours.
 func (r *Register) heading() string {
-	if t := r.Config.Operator.Texts.Title; t != "" {
+	if t := r.opText(r.Config.Operator.Texts.Title); t != "" {
 		return t
 	}
 	return r.tr().T("title")
@@ -23,7 +40,7 @@ func (r *Register) heading() string {
 
 // intro is the paragraph under the heading.
 func (r *Register) intro() string {
-	if t := r.Config.Operator.Texts.Intro; t != "" {
+	if t := r.opText(r.Config.Operator.Texts.Intro); t != "" {
 		return t
 	}
 	return r.tr().T("intro", r.Config.Brand())
@@ -31,7 +48,7 @@ func (r *Register) intro() string {
 
 // usernameHint is the hint under the username.
 func (r *Register) usernameHint() string {
-	if h := r.Config.Operator.Registration.UsernameHint; h != "" {
+	if h := r.opText(r.Config.Operator.Registration.UsernameHint); h != "" {
 		return h
 	}
 	return r.tr().T("username.hint")
@@ -46,7 +63,7 @@ func (r *Register) renderFooter() app.UI {
 	return app.Footer().Class("footer").Body(
 		app.Ul().Body(app.Range(links).Slice(func(i int) app.UI {
 			l := links[i]
-			return app.Li().Body(app.A().Href(SafeAttr(l.URL)).Rel("noopener noreferrer").Target("_blank").Text(l.Label))
+			return app.Li().Body(app.A().Href(SafeAttr(l.URL)).Rel("noopener noreferrer").Target("_blank").Text(r.opText(l.Label)))
 		})),
 	)
 }

@@ -48,9 +48,10 @@ func (c Config) Brand() string {
 // Title is the page title: the operator's, else "Create your account",
 // with the brand.
 func (c Config) Title() string {
-	t := c.Operator.Texts.Title
+	cat := c.catalog(nil)
+	t := c.Operator.Texts.Title.In(cat.Lang, c.Operator.Languages.Default)
 	if t == "" {
-		t = c.catalog(nil).T("title")
+		t = cat.T("title")
 	}
 	if b := c.Brand(); b != "" {
 		t += " · " + b

@@ -39,14 +39,14 @@ func hostileConfig() config.Config {
 			},
 		},
 		Texts: config.Texts{
-			Title: p, Intro: p,
+			Title: config.Text(p), Intro: config.Text(p),
 			Footer: []config.Link{
-				{Label: p, URL: "https://example.org/privacy/" + p, Kind: "privacy"},
-				{Label: p, URL: "mailto:" + p, Kind: "contact"},
+				{Label: config.Text(p), URL: "https://example.org/privacy/" + p, Kind: "privacy"},
+				{Label: config.Text(p), URL: "mailto:" + p, Kind: "contact"},
 			},
 			Overrides: map[string]map[string]string{"en": {"username": p, "password": p, "submit": p}},
 		},
-		Registration: config.Registration{UsernameHint: p, Guests: true},
+		Registration: config.Registration{UsernameHint: config.Text(p), Guests: true},
 	}
 }
 
