@@ -44,9 +44,9 @@ func main() {
 // flags are the command-line options, defaulting to the environment.
 type flags struct {
 	addr, config, homeserver, serverName, brand, web, version string
-	recaptcha, trusted, static, prefix                        string
+	recaptcha, trusted, static, prefix, publicURL             string
 	guests, stories, hsts                                     bool
-	timeout                                                   time.Duration
+	timeout, wait                                             time.Duration
 	set                                                       map[string]bool
 }
 
@@ -71,6 +71,9 @@ func parseFlags(args []string) (flags, error) {
 	str(&f.trusted, "trusted-origins", "SIGNUP_TRUSTED_ORIGINS", "", "space-separated origins, besides the homeserver's, that may receive phone codes")
 	str(&f.static, "static", "SIGNUP_STATIC", "", "write a static site to this directory instead of serving")
 	str(&f.prefix, "prefix", "SIGNUP_PREFIX", "", "path prefix the static site is served under, such as /signup")
+	str(&f.publicURL, "public-url", "SIGNUP_PUBLIC_URL", "", "the widget's public address, such as https://signup.example.org/, for link previews (config: public_url)")
+	wait, _ := time.ParseDuration(os.Getenv("SIGNUP_WAIT"))
+	fs.DurationVar(&f.wait, "wait", wait, "at start-up, keep trying a homeserver that cannot be reached for this long, such as 2m (SIGNUP_WAIT)")
 	timeout := time.Minute
 	if d, err := time.ParseDuration(os.Getenv("SIGNUP_REQUEST_TIMEOUT")); err == nil && d > 0 {
 		timeout = d
@@ -95,6 +98,9 @@ func parseFlags(args []string) (flags, error) {
 	}
 	if f.timeout < time.Second || f.timeout > 10*time.Minute {
 		return f, fmt.Errorf("-request-timeout %v: want between 1s and 10m", f.timeout)
+	}
+	if f.wait < 0 || f.wait > time.Hour {
+		return f, fmt.Errorf("-wait %v: want between 0 and 1h", f.wait)
 	}
 	if f.config == "" && f.homeserver == "" {
 		return f, errors.New("no homeserver: pass -homeserver URL-or-server-name (or SIGNUP_HOMESERVER), or -config FILE")
@@ -130,6 +136,9 @@ func operator(f flags) (*config.Config, error) {
 	if f.set["guests"] {
 		c.Registration.Guests = f.guests
 	}
+	if f.set["public-url"] {
+		c.PublicURL = f.publicURL
+	}
 	if err := c.Validate(); err != nil {
 		src := "flags"
 		if f.config != "" {
@@ -152,18 +161,17 @@ func run(args []string) error {
 	if f.static != "" {
 		return export(f, op)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	hs, err := resolveHomeserver(ctx, op.Homeserver)
-	cancel()
+	hs, err := waitForHomeserver(op.Homeserver, f.wait, 2*time.Second, log.Printf)
 	if err != nil {
 		return err
 	}
 	h, err := server.New(server.Options{
-		Config:  ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op, RequestTimeout: f.timeout},
-		WebDir:  f.web,
-		Version: f.version,
-		Stories: f.stories,
-		HSTS:    f.hsts,
+		Config:    ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op, RequestTimeout: f.timeout},
+		WebDir:    f.web,
+		Version:   f.version,
+		Stories:   f.stories,
+		HSTS:      f.hsts,
+		PublicURL: op.PublicURL,
 	})
 	if err != nil {
 		return err
@@ -200,7 +208,7 @@ func export(f flags, op *config.Config) error {
 		u, _ := url.Parse(cfg.HomeserverURL)
 		cfg.ServerName = u.Hostname()
 	}
-	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix, Stories: f.stories, HSTS: f.hsts}); err != nil {
+	if err := server.Export(f.static, server.Options{Config: cfg, WebDir: f.web, Version: f.version, Prefix: f.prefix, Stories: f.stories, HSTS: f.hsts, PublicURL: op.PublicURL}); err != nil {
 		return err
 	}
 	log.Printf("wrote the static site to %s (config.json is read by the browser: edit it there)", f.static)

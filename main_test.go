@@ -136,8 +136,11 @@ func TestRun(t *testing.T) {
 		}()
 		select {
 		case err := <-done:
-			if err == nil || !strings.Contains(err.Error(), "is not a Matrix homeserver") {
+			if err == nil || !strings.Contains(err.Error(), "cannot reach the homeserver") || strings.Contains(err.Error(), "not a Matrix homeserver") {
 				t.Fatalf("got %v", err)
+			}
+			if !strings.Contains(err.Error(), "-wait") {
+				t.Errorf("the error %q does not offer -wait", err)
 			}
 			if !strings.Contains(err.Error(), down) {
 				t.Errorf("the error %q does not name %s", err, down)

@@ -272,13 +272,31 @@ func TestFaultRequestNeverAnswers(t *testing.T) {
 	fill(t, ctx, "ulla", hostilePassword)
 	do(t, ctx, clickStable("submit"))
 	waitText(t, ctx, "#submit", "Try again")
-	if msg := alertText(t, ctx); !strings.Contains(msg, "Can't reach the homeserver") {
+	// A server that never answers is "not answering", not the user's
+	// connection.
+	if msg := alertText(t, ctx); !strings.Contains(msg, "is not answering") {
 		t.Errorf("alert after the timeout = %q", msg)
 	}
 	if v := values(t, ctx); v != [3]string{"ulla", hostilePassword, hostilePassword} {
 		t.Errorf("form values = %q", v)
 	}
 	checkSafe(t, ctx, s)
+	t.Run("Cancel stops the wait at once, the form kept", func(t *testing.T) {
+		do(t, ctx, clickStable("submit"))
+		waitJS(t, ctx, `document.getElementById("cancel") !== null`, "a Cancel button while the widget waits")
+		start := time.Now()
+		click(t, ctx, "cancel")
+		waitText(t, ctx, "#form-error", "Stopped waiting")
+		if d := time.Since(start); d > 2*time.Second {
+			t.Errorf("Cancel took %v", d)
+		}
+		if eval[bool](t, ctx, `document.getElementById("submit").getAttribute("aria-busy") === "true"`) {
+			t.Error("still busy after Cancel")
+		}
+		if v := values(t, ctx); v != [3]string{"ulla", hostilePassword, hostilePassword} {
+			t.Errorf("form values = %q", v)
+		}
+	})
 	mu.Lock()
 	hang = false
 	mu.Unlock()

@@ -51,7 +51,7 @@ type Conversation struct {
 // Recorder is a reverse proxy between the widget and a homeserver that keeps
 // every exchange under /_matrix/client/ whose path has "/register" in it
 // (register, available, the token validity check, guests), and the
-// login-token hand-off (login/get_token, logout). With
+// login-token hand-off (login/get_token, logout) and the password policy. With
 // SIGNUP_RECORD=1 it writes them to e2e/testdata/<dir>/<scenario>.json
 // when a test that passed ends.
 type Recorder struct {
@@ -135,7 +135,8 @@ func (rec *Recorder) write() error {
 // login-token hand-off after it.
 func recorded(path string) bool {
 	return strings.HasPrefix(path, "/_matrix/client/") && (strings.Contains(path, "/register") ||
-		strings.HasSuffix(path, "/login/get_token") || strings.HasSuffix(path, "/logout"))
+		strings.HasSuffix(path, "/login/get_token") || strings.HasSuffix(path, "/logout") ||
+		strings.HasSuffix(path, "/password_policy"))
 }
 
 // capture keeps a copy of an answer's status and body.

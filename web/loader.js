@@ -11,6 +11,13 @@
     return !!root && root.getAttribute("data-ready") === "true";
   }
 
+  // The page's language's texts, which the server writes as <meta>
+  // (internal/server, loaderTexts); English when absent.
+  function phrase(name, fallback) {
+    var m = document.querySelector('meta[name="signup:' + name + '"]');
+    return (m && m.getAttribute("content")) || fallback;
+  }
+
   function say(text) {
     var slot = document.getElementById("form-error");
     if (slot) {
@@ -26,7 +33,7 @@
     pending = true;
     var btn = document.getElementById("submit");
     if (btn) btn.setAttribute("aria-busy", "true");
-    say("Still loading, one moment… your account will be created as soon as the page is ready.");
+    say(phrase("loading-pending", "Still loading, one moment… your account will be created as soon as the page is ready."));
   }, true);
 
   function progress() {
@@ -39,7 +46,7 @@
     // The progressbar is the label (a <p>): go-app's loader is an <aside>,
     // a landmark, which may not take the progressbar role.
     label.setAttribute("role", "progressbar");
-    label.setAttribute("aria-label", "Loading the app");
+    label.setAttribute("aria-label", phrase("loading-app", "Loading the app"));
     label.setAttribute("aria-valuenow", String(p));
     label.setAttribute("aria-valuemin", "0");
     label.setAttribute("aria-valuemax", "100");

@@ -21,6 +21,10 @@ type Config struct {
 	Registration Registration `json:"registration,omitempty"`
 	After        After        `json:"after_signup,omitempty"`
 	Embed        Embed        `json:"embed,omitempty"`
+	// PublicURL is the widget's address as the public reaches it
+	// (https://signup.example.org/), for link previews (og:url,
+	// og:image); without it they are left out.
+	PublicURL string `json:"public_url,omitempty"`
 }
 
 // Homeserver says where accounts are made.

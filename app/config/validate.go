@@ -102,6 +102,9 @@ func (c *Config) Validate() error {
 	} else if !isHomeserver(c.Homeserver.URL) {
 		add("homeserver.url", "%q is neither an http(s) URL nor a server name", c.Homeserver.URL)
 	}
+	if p := publicURLProblem(c.PublicURL); p != "" {
+		add("public_url", "%q %s", c.PublicURL, p)
+	}
 	if s := c.Homeserver.ServerName; s != "" && !matrix.ValidServerName(s) {
 		add("homeserver.server_name", "%q is not a server name (hostname, IPv4 or [IPv6], with an optional :port)", s)
 	}

@@ -45,10 +45,13 @@ func (c Config) Brand() string {
 	return c.ServerName
 }
 
-// Title is the page title: the operator's, else "Create your account",
-// with the brand.
-func (c Config) Title() string {
-	cat := c.catalog(nil)
+// Title is the page title in the default language (TitleIn).
+func (c Config) Title() string { return c.TitleIn(c.catalog(nil)) }
+
+// TitleIn is the page title in cat's language: the operator's
+// texts.title, else the catalogue's "title", followed by the brand (so
+// that changing brand.name alone renames the tab).
+func (c Config) TitleIn(cat *i18n.Catalog) string {
 	t := c.Operator.Texts.Title.In(cat.Lang, c.Operator.Languages.Default)
 	if t == "" {
 		t = cat.T("title")
@@ -59,12 +62,24 @@ func (c Config) Title() string {
 	return t
 }
 
-// DeviceName is sent as initial_device_display_name.
-func (c Config) DeviceName() string {
-	if n := c.Operator.Registration.DeviceName; n != "" {
-		return n
+// AppName is the installed app's name: the brand, else "Matrix sign-up".
+func (c Config) AppName() string {
+	if b := c.Brand(); b != "" {
+		return b
 	}
-	return "Sign-up widget"
+	return "Matrix sign-up"
+}
+
+// ShortName is the installed app's short name: brand.short_name, else
+// derived from the brand (config.Brand.ShortNameOr).
+func (c Config) ShortName() string {
+	return c.Operator.Brand.ShortNameOr(c.Brand(), "Sign up")
+}
+
+// DeviceName is sent as initial_device_display_name: the operator's, else
+// "<brand> sign-up".
+func (c Config) DeviceName() string {
+	return c.Operator.Registration.DeviceNameOr(c.Brand(), "Sign-up widget")
 }
 
 // RecaptchaScript is the URL of the reCAPTCHA script, or "" when the
@@ -211,7 +226,27 @@ func FromOperator(op *config.Config) Config {
 }
 
 // Routes registers the widget's page with go-app. The server calls it
-// with nil services (pre-render only); the browser with its own.
+// with nil services (pre-render only); the browser with its own. A static
+// export, which cannot read Accept-Language, also has one page per
+// enabled language at /<lang>/ (LangPath): there the language is the
+// page's, whatever the browser prefers. Those are regexp routes, which
+// go-app's static generator does not write (internal/server writes them
+// with the language's own <html lang dir>).
 func Routes(c Config, s *Services) {
 	app.Route("/", func() app.Composer { return &Register{Config: c, Services: s} })
+	for _, lang := range i18n.Languages() {
+		pinned := c.InLanguage(lang)
+		app.RouteWithRegexp("^"+LangPath(lang)+"?$", func() app.Composer { return &Register{Config: pinned, Services: s} })
+	}
+}
+
+// LangPath is the path of a static export's page in one language
+// ("/de/").
+func LangPath(lang string) string { return "/" + lang + "/" }
+
+// InLanguage is c with the UI language fixed to lang (the page at
+// LangPath).
+func (c Config) InLanguage(lang string) Config {
+	c.Operator.Languages = config.Languages{Default: lang, Enabled: []string{lang}}
+	return c
 }

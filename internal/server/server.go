@@ -44,45 +44,57 @@ type Options struct {
 	// Stories serves the /stories catalogue of every screen with sample
 	// data (make run turns it on; off in production).
 	Stories bool
+	// PublicURL is the widget's address as the public sees it
+	// (https://signup.example.org/, the -public-url flag): link previews
+	// (og:url, og:image) are absolute from it, and left out without it.
+	PublicURL string
+
+	wasmSize int64
 }
 
-// AppHandler builds go-app's handler: the pre-rendered pages, app.js with
-// the page env, the manifest from the brand, and the service worker.
+// AppHandler builds go-app's handler in the default language: the
+// pre-rendered page, app.js with the page env, the manifest from the brand,
+// and the service worker (langHandlers adds one per enabled language).
 func AppHandler(o *Options) (*app.Handler, error) {
+	if err := prepare(o); err != nil {
+		return nil, err
+	}
+	return langHandler(o, defaultCatalog(o.Config.Operator)), nil
+}
+
+// prepare checks that app.wasm exists, sets o.Version when empty (a hash
+// of the assets and the config, so that a new build or config is an
+// update) and registers the widget's route.
+func prepare(o *Options) error {
 	wasm := filepath.Join(o.WebDir, "app.wasm")
 	st, err := os.Stat(wasm)
 	if err != nil {
-		return nil, fmt.Errorf("%s is missing (run make build): %w", wasm, err)
+		return fmt.Errorf("%s is missing (run make build): %w", wasm, err)
 	}
+	o.wasmSize = st.Size()
+	if o.Version == "" {
+		if o.Version, err = hashFiles(o.WebDir, "app.wasm", "app.css", "loader.js"); err != nil {
+			return err
+		}
+		sum := sha256.Sum256([]byte(o.Version + o.Config.Env()["SIGNUP_CONFIG"] + o.Prefix))
+		o.Version = hex.EncodeToString(sum[:8])
+	}
+	ui.Routes(o.Config, nil)
+	return nil
+}
+
+// langHandler is go-app's handler for one catalogue: <html lang dir>, the
+// title and the loader's texts in that language. go-app pre-renders with
+// the one global route; the component reads the language from the page
+// (ui.Register.OnPreRender reads Page().Lang(), which go-app sets from
+// Handler.Lang). Everything else (env, version, manifest, worker) is the
+// same in every language.
+func langHandler(o *Options, cat *i18n.Catalog) *app.Handler {
 	env := o.Config.Env()
 	for k, v := range o.Env {
 		env[k] = v
 	}
-	if o.Version == "" {
-		if o.Version, err = hashFiles(o.WebDir, "app.wasm", "app.css", "loader.js"); err != nil {
-			return nil, err
-		}
-		sum := sha256.Sum256([]byte(o.Version + env["SIGNUP_CONFIG"] + o.Prefix))
-		o.Version = hex.EncodeToString(sum[:8])
-	}
-	ui.Routes(o.Config, nil)
 	op := o.Config.Operator
-	name := o.Config.Brand()
-	if name == "" {
-		name = "Matrix sign-up"
-	}
-	short := op.Brand.ShortName
-	if short == "" {
-		short = "Sign up"
-	}
-	lang := "en"
-	if l := op.Languages.Default; l != "" {
-		lang = i18n.Primary(l)
-	}
-	dir := "ltr"
-	if c, ok := i18n.Lookup(lang); ok {
-		dir = c.Dir
-	}
 	icons := op.Brand.Icons
 	// go-app links /app.css itself: the server makes it the page's one
 	// stylesheet (pageCSS), so only the operator's own is added.
@@ -90,12 +102,13 @@ func AppHandler(o *Options) (*app.Handler, error) {
 	if op.Brand.Stylesheet != "" {
 		styles = append(styles, headURL(op.Brand.Stylesheet))
 	}
+	dir := ui.SafeAttr(cat.Dir)
 	h := &app.Handler{
-		Name:        name,
-		ShortName:   short,
-		Title:       headText(o.Config.Title()),
+		Name:        o.Config.AppName(),
+		ShortName:   o.Config.ShortName(),
+		Title:       headText(o.Config.TitleIn(cat)),
 		Description: headText("Create a Matrix account on " + o.Config.ServerName),
-		Lang:        ui.SafeAttr(lang),
+		Lang:        ui.SafeAttr(cat.Lang),
 		HTML:        func() app.HTMLHtml { return app.Html().Dir(dir) },
 		Icon: app.Icon{
 			Default:  headURL(or(icons.Icon192, "/web/icon-192.png")),
@@ -111,10 +124,13 @@ func AppHandler(o *Options) (*app.Handler, error) {
 		Env:                   env,
 		Version:               o.Version,
 		ServiceWorkerTemplate: workerJS,
-		WasmContentLength:     fmt.Sprint(st.Size()),
+		WasmContentLength:     fmt.Sprint(o.wasmSize),
 		Image:                 headURL(or(icons.Icon512, "/web/icon-512.png")),
 		CacheableResources:    []string{"/web/icon-192.png", "/web/icon.svg"},
-		RawHeaders:            []string{`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`},
+		RawHeaders: []string{
+			`<link rel="preload" href="` + o.Prefix + `/web/app.wasm" as="fetch" crossorigin>`,
+			loaderTexts(cat),
+		},
 	}
 	// Always a resolver of our own, never go-app's default LocalDir: with
 	// an http.Handler as Resources, go-app fetches its "proxy resources"
@@ -123,7 +139,7 @@ func AppHandler(o *Options) (*app.Handler, error) {
 	// those paths to go-app; with a plain resolver, even a request that
 	// reached them could only resolve to a path, which no client fetches.
 	h.Resources = prefixResolver(o.Prefix)
-	return h, nil
+	return h
 }
 
 // prefixResolver puts a static site under a path: the site's own paths
@@ -171,7 +187,7 @@ func New(o Options) (http.Handler, error) {
 	}
 	mux.Handle("/app.css", sheet)
 	page := pageOnly(h)
-	mux.Handle("/{$}", page)
+	mux.Handle("/{$}", pageOnly(newPages(&o, h)))
 	if o.Stories {
 		mux.Handle("/stories", storiesPage(storiesHTML(o)))
 	}

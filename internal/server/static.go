@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 
@@ -32,6 +34,9 @@ func Export(dir string, o Options) error {
 	}
 	if err := app.GenerateStaticWebsite(dir, h); err != nil {
 		return fmt.Errorf("generating the pages: %w", err)
+	}
+	if err := writeLangPages(dir, &o, h); err != nil {
+		return err
 	}
 	if o.Stories {
 		if err := os.WriteFile(filepath.Join(dir, "stories.html"), []byte(storiesHTML(o)), 0o644); err != nil {
@@ -70,6 +75,45 @@ func Export(dir string, o Options) error {
 		return err
 	}
 	return os.WriteFile(filepath.Join(dir, "config.json"), append(b, '\n'), 0o644)
+}
+
+// writeLangPages writes the page of every enabled language but the
+// default at <lang>/index.html (ui.LangPath), each with its <html lang
+// dir> and texts, and fixes the link previews of all of them: a static
+// host cannot choose a page from Accept-Language, so each language has an
+// address of its own (index.html is the default language).
+func writeLangPages(dir string, o *Options, def *app.Handler) error {
+	p := newPages(o, def)
+	paths := map[string]string{"/": filepath.Join(dir, "index.html")}
+	for lang, h := range p.byLang {
+		if h == def {
+			continue
+		}
+		path := ui.LangPath(lang)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
+		if rec.Code != http.StatusOK {
+			return fmt.Errorf("rendering the %s page failed: HTTP %d", lang, rec.Code)
+		}
+		file := filepath.Join(dir, lang, "index.html")
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
+			return err
+		}
+		paths[path] = file
+	}
+	for path, file := range paths {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, linkPreview(b, o.PublicURL, o.Prefix, path), 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // copyDir copies the regular files of src into dst (one level: web/ is
