@@ -2,13 +2,28 @@ package e2e
 
 import (
 	"strings"
-	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"signup/e2e/tesths"
 )
+
+// noiseHookJS keeps every console.error and console.warn the page's own
+// code makes, and every uncaught error, in window.__noise.
+const noiseHookJS = `(() => {
+	window.__noise = [];
+	for (const k of ["error", "warn"]) {
+		const orig = console[k];
+		console[k] = function (...args) {
+			try { window.__noise.push(k + ": " + args.map(String).join(" ")); } catch (e) {}
+			return orig.apply(this, args);
+		};
+	}
+	addEventListener("error", e => window.__noise.push("uncaught: " + e.message));
+	addEventListener("unhandledrejection", e => window.__noise.push("unhandled rejection: " + e.reason));
+})()`
 
 // A sign-up with nothing wrong leaves no error or warning in the console
 // that the page wrote itself. The browser's own lines for the expected
@@ -18,30 +33,21 @@ func TestConsoleQuietWhenNothingIsWrong(t *testing.T) {
 	hs := tesths.Start(t, tesths.Config{})
 	s := StartSignup(t, "-homeserver", hs.URL, "-server-name", "localhost")
 	ctx := NewBrowser(t)
-	var mu sync.Mutex
-	var noise []string
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Source == "network" || m.Type != chromedp.ConsoleError && m.Type != chromedp.ConsoleWarning && !m.IsException() {
-				continue
-			}
-			mu.Lock()
-			noise = append(noise, string(m.Type)+" ["+m.Source+"] "+m.String())
-			mu.Unlock()
-		}
-	}()
+	if _, err := chromedp.Call(ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{Source: noiseHookJS}); err != nil {
+		t.Fatal(err)
+	}
 	do(t, ctx, chromedp.Navigate(s.URL+"/"))
 	waitReady(t, ctx)
 	fill(t, ctx, "quinn", "a good long password")
 	waitText(t, ctx, "#username-status", "is available")
 	do(t, ctx, clickStable("submit"))
 	waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
-	mu.Lock()
-	defer mu.Unlock()
+	noise := eval[[]string](t, ctx, `window.__noise`)
+	for _, e := range ConsoleErrors(ctx) {
+		if !strings.Contains(e, "[network]") {
+			noise = append(noise, e)
+		}
+	}
 	if len(noise) > 0 {
 		t.Errorf("the page logged, with nothing wrong:\n%s", strings.Join(noise, "\n"))
 	}
