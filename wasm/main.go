@@ -45,6 +45,7 @@ func main() {
 		Notify:       dom.Notify,
 		Navigate:     dom.Navigate,
 		ApplyBrand:   dom.ApplyBrand,
+		Copy:         dom.Copy,
 	})
 	app.RunWhenOnBrowser()
 }

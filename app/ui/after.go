@@ -11,10 +11,20 @@ import (
 	"signup/app/registration"
 )
 
-// defaultClients are offered after sign-up when the operator lists none.
+// defaultClients are offered after sign-up when the operator lists none,
+// with the homeserver where the client reads it from its URL:
+//   - Cinny: /login/<server>/, a server name or base URL as a path segment
+//     (its src/app/pages/paths.ts, LOGIN_PATH "/login/:server?/");
+//   - Element Web: none. #/login ignores hs_url (element-web issue 5469,
+//     open); it honours hs_url only for #/mobile_register behind a setting
+//     and in its own email-validation links;
+//   - FluffyChat web: none (fluffychat issue 1712 asks for one).
+//
+// The welcome panel shows the homeserver's address, with a copy button,
+// for the clients that cannot be told.
 var defaultClients = []config.Client{
 	{Name: "Element", URL: "https://app.element.io/#/login"},
-	{Name: "Cinny", URL: "https://app.cinny.in/"},
+	{Name: "Cinny", URL: "https://app.cinny.in/login/{homeserver}/"},
 	{Name: "FluffyChat", URL: "https://fluffychat.im/web/"},
 }
 

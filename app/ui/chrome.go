@@ -13,8 +13,13 @@ func (r *Register) logo() string {
 	if l := r.Config.Operator.Brand.Logo; l != "" {
 		return SafeAttr(l)
 	}
-	return "/web/icon.svg"
+	return defaultLogo
 }
+
+// defaultLogo is an empty image (no request, so it also shows offline):
+// app.css paints the widget's mark there in the accent colour, selecting
+// it by its "signup-mark".
+const defaultLogo = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' id='signup-mark'/%3E"
 
 // opText is an operator text in the user's language (config.Localized.In,
 // falling back to the plain string, the default language, English, any).

@@ -157,6 +157,9 @@ type Services struct {
 	// ApplyBrand sets the brand colours and font as CSS custom properties
 	// on the document (CSSOM, allowed by the CSP).
 	ApplyBrand func(vars map[string]string)
+	// Copy writes text to the clipboard from a user's click and calls
+	// done (on any goroutine) with whether it worked.
+	Copy func(text string, done func(ok bool))
 	// Broadcast sends msg to the widget's other tabs; OnBroadcast registers
 	// a receiver (called on any goroutine).
 	Broadcast   func(msg string)

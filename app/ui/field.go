@@ -14,8 +14,12 @@ type field struct {
 	// Extra renders under the input (such as a "Use alice" button).
 	Extra   app.UI
 	OnInput app.EventHandler
-	// Username turns off capitalisation, correction and spellcheck.
+	// Username turns off capitalisation, correction and spellcheck, and
+	// reads left to right (as LTR).
 	Username bool
+	// LTR makes the input left to right in a right-to-left page: user
+	// IDs, server names, addresses, tokens and codes are written so.
+	LTR bool
 	// Secret leaves the input without a name, so that a native submission
 	// of its form (before the app loaded, or with JavaScript off) never
 	// carries it; a password type does the same. Password managers find it
@@ -51,6 +55,9 @@ func (f field) render() app.UI {
 	}
 	if f.Username {
 		in = in.Attr("autocapitalize", "none").Attr("autocorrect", "off").Spellcheck(false)
+	}
+	if f.Username || f.LTR {
+		in = in.Dir("ltr")
 	}
 	cls := "field"
 	if f.Error != "" {

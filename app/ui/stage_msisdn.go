@@ -17,7 +17,7 @@ func (r *Register) renderMSISDN() app.UI {
 				AutoComplete: "country", Username: true, Hint: t.T("msisdn.country.hint"),
 				OnInput: r.onInput(registration.FieldCountry)}.render(),
 			field{ID: "phone", Label: t.T("msisdn.number"), Type: "tel", Value: p.Number,
-				AutoComplete: "tel-national", InputMode: "tel", Error: r.msg(p.Error),
+				AutoComplete: "tel-national", InputMode: "tel", LTR: true, Error: r.msg(p.Error),
 				OnInput: r.onInput(registration.FieldPhone)}.render(),
 			r.renderStageButton("msisdn-send", t.T("msisdn.send"), p.Sending),
 		)
@@ -32,7 +32,7 @@ func (r *Register) renderMSISDN() app.UI {
 	return app.Form().ID("msisdn-code-form").NoValidate(true).OnSubmit(r.onSubmit(registration.CodeVerify)).Body(
 		app.P().ID("msisdn-sent").Role("status").Text(t.T("msisdn.sent", p.Number)),
 		field{ID: "code", Label: t.T("msisdn.code"), Type: "text", Value: p.Code,
-			AutoComplete: "one-time-code", InputMode: "numeric", Error: r.msg(p.Error),
+			AutoComplete: "one-time-code", InputMode: "numeric", LTR: true, Error: r.msg(p.Error),
 			OnInput: r.onInput(registration.FieldCode)}.render(),
 		r.renderStageButton("msisdn-verify", t.T("msisdn.verify"), p.Sending),
 	)
