@@ -108,6 +108,8 @@
       try { o = new URL(document.referrer).origin; } catch (e) { o = null; }
     }
     if (!o) return null;
+    // The widget's own site may always frame it (frame-ancestors 'self').
+    if (o === location.origin) return o;
     var allowed = allowedOrigins();
     for (var i = 0; i < allowed.length; i++) {
       if (String(allowed[i]).replace(/\/$/, "") === o) return o;
@@ -127,6 +129,12 @@
 
   if (window.parent !== window) document.documentElement.classList.add("embedded");
 
+  // Hello to an embedding page (embed.js): without it, embed.js takes the
+  // frame for refused and offers a link instead.
+  function hello() {
+    if (window.parent !== window) window.signupNotify("signup:hello", {});
+  }
+
   function watchSize() {
     if (window.parent === window || typeof ResizeObserver !== "function") return;
     var last = 0;
@@ -142,8 +150,10 @@
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", start);
     document.addEventListener("DOMContentLoaded", watchSize);
+    document.addEventListener("DOMContentLoaded", hello);
   } else {
     start();
     watchSize();
+    hello();
   }
 })();
