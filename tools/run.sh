@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 hs_addr=${SIGNUP_DENDRITE_ADDR:-127.0.0.1:8008}
 addr=${SIGNUP_ADDR:-127.0.0.1:8000}
 
+echo "make run: starting Dendrite on http://$hs_addr (a few seconds; data in .dendrite/, log in .dendrite.log)"
 .tools/bin/dendrite-run -data .dendrite -addr "$hs_addr" >.dendrite.log 2>&1 &
 dendrite=$!
 trap 'kill $dendrite 2>/dev/null; wait $dendrite 2>/dev/null || true' EXIT INT TERM
@@ -17,4 +18,5 @@ for _ in $(seq 1 120); do
 done
 echo "Dendrite is up on http://$hs_addr (log: .dendrite.log)"
 echo "Open http://$addr to register an account."
-bin/signup -addr "$addr" -homeserver "http://$hs_addr" -server-name localhost -stories
+echo "Sign in with any Matrix client at homeserver http://$hs_addr as @name:localhost; stop with Ctrl-C."
+bin/signup -addr "$addr" -homeserver "http://$hs_addr" -server-name localhost -stories -wait 30s
