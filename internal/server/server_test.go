@@ -346,15 +346,15 @@ func TestPage(t *testing.T) {
 		}
 		for _, a := range attrs {
 			v := a[2]
-			if strings.HasPrefix(v, "#") {
-				continue
+			if strings.HasPrefix(v, "#") || strings.HasPrefix(v, "data:") {
+				continue // nothing is fetched
 			}
 			if !strings.HasPrefix(v, "/") || strings.HasPrefix(v, "//") {
 				t.Errorf("%s=%q is not a same-origin path", a[1], v)
 			}
 		}
 		for _, line := range strings.Split(page, "\n") {
-			if strings.Contains(line, "://") && !strings.Contains(line, `property="og:`) {
+			if strings.Contains(strings.ReplaceAll(line, "http://www.w3.org/2000/svg", ""), "://") && !strings.Contains(line, `property="og:`) {
 				t.Errorf("absolute URL outside the og: meta tags: %s", strings.TrimSpace(line))
 			}
 		}
