@@ -100,9 +100,11 @@ func TestKeyboardOnlyRegistration(t *testing.T) {
 		press(t, ctx, "-token"+kb.Enter)
 	})
 
-	t.Run("success: the focus on the heading, Tab reaches the client buttons", func(t *testing.T) {
+	t.Run("success: the focus on the heading, Tab reaches the copy button, then the client buttons", func(t *testing.T) {
 		waitJS(t, ctx, `document.getElementById("success") !== null`, "the success panel")
 		expectFocus(t, ctx, "success-title")
+		press(t, ctx, kb.Tab)
+		expectFocus(t, ctx, "homeserver-copy")
 		press(t, ctx, kb.Tab)
 		waitJS(t, ctx, `document.activeElement.closest("#clients") !== null`, "Tab to reach the client buttons")
 		checkFocusRing(t, ctx)

@@ -4,6 +4,8 @@ import (
 	"strings"
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
+
+	"signup/app/registration"
 )
 
 // field describes one labelled input with its hint, live status and error.
@@ -12,7 +14,9 @@ type field struct {
 	AutoComplete, InputMode string
 	Hint, Status, Error     string
 	// Extra renders under the input (such as a "Use alice" button).
-	Extra   app.UI
+	Extra app.UI
+	// Field is what the input holds, for OnInput (see Register.onTyped).
+	Field   registration.Field
 	OnInput app.EventHandler
 	// Username turns off capitalisation, correction and spellcheck, and
 	// reads left to right (as LTR).
@@ -46,6 +50,7 @@ func (f field) render() app.UI {
 		Attr("autocomplete", f.AutoComplete).
 		Aria("describedby", strings.Join(described, " ")).
 		Aria("invalid", f.Error != "").
+		DataSet("field", int(f.Field)).
 		OnInput(f.OnInput)
 	if !f.Secret && f.Type != "password" {
 		in = in.Name(f.ID)

@@ -17,7 +17,7 @@ func (r *Register) renderForm() app.UI {
 	var useLower app.UI
 	if f.Suggestion != "" {
 		useLower = app.Button().Type("button").ID("username-lower").Class("link").
-			Text(t.T("username.use", f.Suggestion)).OnClick(r.on(registration.Act{Action: registration.UseSuggestion}))
+			Text(t.T("username.use", f.Suggestion)).DataSet("act", actAttr(registration.UseSuggestion)).OnClick(r.onAct)
 	}
 	// method="dialog" outside a <dialog> makes a native submission (the
 	// form sent before loader.js or the app took it over, or with
@@ -27,7 +27,7 @@ func (r *Register) renderForm() app.UI {
 	return app.Form().ID("signup-form").Class("card").
 		Method("dialog").NoValidate(true).
 		Aria("labelledby", "form-title").
-		OnSubmit(r.onSubmit(registration.Submit)).
+		DataSet("act", actAttr(registration.Submit)).OnSubmit(r.onAct).
 		Body(
 			app.H1().ID("form-title").Text(r.heading()),
 			// Without JavaScript the form cannot work (and, as method
@@ -39,13 +39,13 @@ func (r *Register) renderForm() app.UI {
 			}),
 			field{ID: "username", Label: t.T("username"), Type: "text", Value: f.Username,
 				AutoComplete: "username", Username: true, Hint: hint, Status: r.msg(f.UserStatus),
-				Error: r.msg(f.UserError), Extra: useLower, OnInput: r.onInput(registration.FieldUsername)}.render(),
+				Error: r.msg(f.UserError), Extra: useLower, Field: registration.FieldUsername, OnInput: r.onTyped}.render(),
 			field{ID: "password", Label: t.T("password"), Type: r.passwordType(), Value: f.Password,
 				AutoComplete: "new-password", Secret: true, Error: r.msg(f.PassError), Status: r.passwordStatus(),
-				Extra: r.renderPasswordExtra(), OnInput: r.onInput(registration.FieldPassword)}.render(),
+				Extra: r.renderPasswordExtra(), Field: registration.FieldPassword, OnInput: r.onTyped}.render(),
 			field{ID: "confirm", Label: t.T("confirm"), Type: r.passwordType(), Value: f.Confirm,
 				AutoComplete: "new-password", Secret: true, Error: r.msg(f.ConfirmErr),
-				OnInput: r.onInput(registration.FieldConfirm)}.render(),
+				Field: registration.FieldConfirm, OnInput: r.onTyped}.render(),
 			r.renderAlert(),
 			r.renderSubmit("submit", t.T("submit"), false),
 			r.renderGuest(),
@@ -102,7 +102,7 @@ func (r *Register) renderSubmit(id, label string, blocked bool) app.UI {
 		// can be stopped, and what was typed stays.
 		app.If(v.Busy, func() app.UI {
 			return app.Button().Type("button").ID("cancel").Class("link").Text(t.T("cancel")).
-				OnClick(r.on(registration.Act{Action: registration.Cancel}))
+				DataSet("act", actAttr(registration.Cancel)).OnClick(r.onAct)
 		}),
 		app.P().ID(id+"-status").Class("sr-only").Role("status").Text(r.busyText()),
 	)

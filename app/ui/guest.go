@@ -14,7 +14,7 @@ func (r *Register) renderGuest() app.UI {
 	t := r.tr()
 	return app.Div().Class("guest").Body(
 		app.Button().Type("button").ID("guest").Class("secondary").Text(t.T("guest")).
-			OnClick(r.on(registration.Act{Action: registration.Guest})),
+			DataSet("act", actAttr(registration.Guest)).OnClick(r.onAct),
 		app.P().Class("hint").Text(t.T("guest.hint")),
 	)
 }

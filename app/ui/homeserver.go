@@ -26,7 +26,7 @@ func (r *Register) renderPicker() app.UI {
 		current := app.P().ID("server").Class("server").Body(
 			app.Text(t.T("server.current", p.Current)+" "),
 			app.Button().Type("button").ID("server-change").Class("link").Text(t.T("server.change")).
-				OnClick(r.on(registration.Act{Action: registration.PickerOpen})),
+				DataSet("act", actAttr(registration.PickerOpen)).OnClick(r.onAct),
 		)
 		if p.Ignored == "" {
 			return current
@@ -39,7 +39,7 @@ func (r *Register) renderPicker() app.UI {
 		app.P().ID("server").Class("server").Body(
 			app.Text(t.T("server.current", p.Current)+" "),
 			app.Button().Type("button").ID("server-keep").Class("link").Text(t.T("server.keep")).
-				OnClick(r.on(registration.Act{Action: registration.PickerKeep})),
+				DataSet("act", actAttr(registration.PickerKeep)).OnClick(r.onAct),
 		),
 		app.If(p.Error.Key != "" && !p.AllowCustom || p.Error.Key != "" && p.Custom == "", func() app.UI {
 			return app.P().ID("server-error").Class("alert").Role("alert").TabIndex(-1).Text(r.msg(p.Error))
@@ -48,7 +48,7 @@ func (r *Register) renderPicker() app.UI {
 		app.Range(p.Choices).Slice(func(i int) app.UI {
 			c := p.Choices[i]
 			return app.Button().Type("button").ID("server-choice-"+strconv.Itoa(i)).Class("secondary").Text(c.Name).
-				Aria("busy", p.Checking).OnClick(r.on(registration.Pick{Index: i}))
+				Aria("busy", p.Checking).DataSet("pick", i).OnClick(r.onPick)
 		}),
 		app.If(p.AllowCustom, func() app.UI {
 			return app.Div().Body(
@@ -57,9 +57,9 @@ func (r *Register) renderPicker() app.UI {
 				}),
 				field{ID: "server-custom", Label: t.T("server.other"), Type: "text", Value: p.Custom,
 					AutoComplete: "url", InputMode: "url", Username: true, Hint: t.T("server.other.hint"),
-					Error: r.customError(), OnInput: r.onInput(registration.FieldServer)}.render(),
+					Error: r.customError(), Field: registration.FieldServer, OnInput: r.onTyped}.render(),
 				app.Button().Type("button").ID("server-custom-use").Class("secondary").Text(t.T("server.use")).
-					OnClick(r.on(registration.Act{Action: registration.PickerCustom})),
+					DataSet("act", actAttr(registration.PickerCustom)).OnClick(r.onAct),
 			)
 		}),
 	)

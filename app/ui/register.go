@@ -1,9 +1,12 @@
 package ui
 
 import (
+	"strconv"
+
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
 	"signup/app/i18n"
+	"signup/app/matrix"
 	"signup/app/registration"
 )
 
@@ -105,24 +108,55 @@ func (r *Register) send(ev registration.Event) {
 	r.refresh()
 }
 
-// on returns a handler that sends ev.
-func (r *Register) on(ev registration.Event) app.EventHandler {
-	return func(ctx app.Context, e app.Event) { r.send(ev) }
+// Controls carry what they send in data attributes, read when they
+// fire: go-app keeps the first handler of an element it patches in place
+// when the new one is the same function, and every closure of one
+// literal is, so a handler that captured its event would send a stale
+// one (a choice that moved up the picker would still pick the server
+// that was at its place before). data-act is an Action, data-pick a
+// picker index, data-stage a stage to switch to, data-policy a terms
+// policy, data-field a Field.
+
+// actAttr is the data-act of a control.
+func actAttr(a registration.Action) int { return int(a) }
+
+// dataInt reads the data attribute name of the event's element.
+func dataInt(ctx app.Context, name string) (int, bool) {
+	n, err := strconv.Atoi(ctx.JSSrc().Get("dataset").Get(name).String())
+	return n, err == nil
 }
 
-// onSubmit returns a form's submit handler: the native submission never
-// happens, the engine gets the action.
-func (r *Register) onSubmit(a registration.Action) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		e.PreventDefault()
-		r.send(registration.Act{Action: a})
+// onAct is the click or submit handler of every control that sends an
+// Act (a native form submission never happens).
+func (r *Register) onAct(ctx app.Context, e app.Event) {
+	e.PreventDefault()
+	if a, ok := dataInt(ctx, "act"); ok {
+		r.send(registration.Act{Action: registration.Action(a)})
 	}
 }
 
-// onInput returns an input's handler: its value to the engine.
-func (r *Register) onInput(f registration.Field) app.EventHandler {
-	return func(ctx app.Context, e app.Event) {
-		r.send(registration.Typed{Field: f, Value: ctx.JSSrc().Get("value").String()})
+// onPick is a click on one of the picker's servers.
+func (r *Register) onPick(ctx app.Context, e app.Event) {
+	if i, ok := dataInt(ctx, "pick"); ok {
+		r.send(registration.Pick{Index: i})
+	}
+}
+
+// onSwitch is a click on "Use … instead".
+func (r *Register) onSwitch(ctx app.Context, e app.Event) {
+	r.send(registration.SwitchFlow{Stage: matrix.AuthType(ctx.JSSrc().Get("dataset").Get("stage").String())})
+}
+
+// onAccept is a terms policy's box.
+func (r *Register) onAccept(ctx app.Context, e app.Event) {
+	src := ctx.JSSrc()
+	r.send(registration.Accept{Policy: src.Get("dataset").Get("policy").String(), Accepted: src.Get("checked").Bool()})
+}
+
+// onTyped is an input's handler: its value to the engine.
+func (r *Register) onTyped(ctx app.Context, e app.Event) {
+	if f, ok := dataInt(ctx, "field"); ok {
+		r.send(registration.Typed{Field: registration.Field(f), Value: ctx.JSSrc().Get("value").String()})
 	}
 }
 

@@ -54,7 +54,7 @@ func (r *Register) renderStage() app.UI {
 		r.renderAlternatives(),
 		app.P().Class("back").Body(
 			app.Button().Type("button").ID("back").Class("link").Text(t.T("back")).
-				OnClick(r.on(registration.Act{Action: registration.Back})),
+				DataSet("act", actAttr(registration.Back)).OnClick(r.onAct),
 		),
 	)
 }
@@ -84,8 +84,8 @@ func (r *Register) renderAlternatives() app.UI {
 				label = t.T("switch.other")
 			}
 			return app.Li().Body(app.Button().Type("button").Class("link").
-				ID("switch-" + registration.Slug(string(s))).Text(label).
-				OnClick(r.on(registration.SwitchFlow{Stage: s})))
+				ID("switch-"+registration.Slug(string(s))).Text(label).
+				DataSet("stage", SafeAttr(string(s))).OnClick(r.onSwitch))
 		}),
 	)
 }

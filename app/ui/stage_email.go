@@ -17,10 +17,10 @@ func (r *Register) renderEmail() app.UI {
 		return app.P().ID("email-elsewhere").Role("status").Text(t.T("email.elsewhere"))
 	}
 	if !m.Sent {
-		return app.Form().ID("email-form").NoValidate(true).OnSubmit(r.onSubmit(registration.EmailSend)).Body(
+		return app.Form().ID("email-form").NoValidate(true).DataSet("act", actAttr(registration.EmailSend)).OnSubmit(r.onAct).Body(
 			field{ID: "email", Label: t.T("email"), Type: "email", Value: m.Address,
 				AutoComplete: "email", InputMode: "email", Username: true, Hint: t.T("email.hint"),
-				Error: r.msg(m.Error), OnInput: r.onInput(registration.FieldEmail)}.render(),
+				Error: r.msg(m.Error), Field: registration.FieldEmail, OnInput: r.onTyped}.render(),
 			r.renderStageButton("email-send", t.T("email.send"), m.Sending),
 		)
 	}
@@ -37,9 +37,9 @@ func (r *Register) renderEmail() app.UI {
 		app.P().ID("email-status").Class("status").Role("status").Text(status),
 		app.Div().Class("row").Body(
 			app.Button().Type("button").ID("email-resend").Class("secondary").
-				Text(t.T("email.resend")).OnClick(r.on(registration.Act{Action: registration.EmailResend})),
+				Text(t.T("email.resend")).DataSet("act", actAttr(registration.EmailResend)).OnClick(r.onAct),
 			app.Button().Type("button").ID("email-other").Class("link").
-				Text(t.T("email.other")).OnClick(r.on(registration.Act{Action: registration.EmailOther})),
+				Text(t.T("email.other")).DataSet("act", actAttr(registration.EmailOther)).OnClick(r.onAct),
 		),
 	)
 }
@@ -47,10 +47,10 @@ func (r *Register) renderEmail() app.UI {
 // renderPasswordAgain asks for the password a reload lost.
 func (r *Register) renderPasswordAgain() app.UI {
 	t := r.tr()
-	return app.Form().ID("password-again").NoValidate(true).OnSubmit(r.onSubmit(registration.PasswordAgain)).Body(
+	return app.Form().ID("password-again").NoValidate(true).DataSet("act", actAttr(registration.PasswordAgain)).OnSubmit(r.onAct).Body(
 		field{ID: "password", Label: t.T("password"), Type: "password",
 			AutoComplete: "new-password", Hint: t.T("password.again"),
-			OnInput: r.onInput(registration.FieldPasswordAgain)}.render(),
+			Field: registration.FieldPasswordAgain, OnInput: r.onTyped}.render(),
 		r.renderStageButton("password-again-continue", t.T("continue"), false),
 	)
 }

@@ -13,11 +13,11 @@ import (
 // https://spec.matrix.org/v1.16/client-server-api/#fallback.
 func (r *Register) renderFallback() app.UI {
 	s, t := r.view.Stage, r.tr()
-	return app.Form().ID("fallback").NoValidate(true).OnSubmit(r.onSubmit(registration.FallbackDone)).Body(
+	return app.Form().ID("fallback").NoValidate(true).DataSet("act", actAttr(registration.FallbackDone)).OnSubmit(r.onAct).Body(
 		app.P().Text(t.T("fallback.intro")),
 		app.Div().Class("row").Body(
 			app.Button().Type("button").ID("fallback-open").Class("secondary").
-				Text(t.T("fallback.popup")).OnClick(r.on(registration.Act{Action: registration.FallbackOpen})),
+				Text(t.T("fallback.popup")).DataSet("act", actAttr(registration.FallbackOpen)).OnClick(r.onAct),
 			app.A().ID("fallback-link").Class("link").Href(s.FallbackURL).
 				Target("_blank").Rel("noopener noreferrer").
 				Text(t.T("fallback.tab")),

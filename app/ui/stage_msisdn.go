@@ -12,13 +12,13 @@ import (
 func (r *Register) renderMSISDN() app.UI {
 	p, t := r.view.Stage.Phone, r.tr()
 	if !p.Sent {
-		return app.Form().ID("msisdn-form").NoValidate(true).OnSubmit(r.onSubmit(registration.PhoneSend)).Body(
+		return app.Form().ID("msisdn-form").NoValidate(true).DataSet("act", actAttr(registration.PhoneSend)).OnSubmit(r.onAct).Body(
 			field{ID: "country", Label: t.T("msisdn.country"), Type: "text", Value: p.Country,
 				AutoComplete: "country", Username: true, Hint: t.T("msisdn.country.hint"),
-				OnInput: r.onInput(registration.FieldCountry)}.render(),
+				Field: registration.FieldCountry, OnInput: r.onTyped}.render(),
 			field{ID: "phone", Label: t.T("msisdn.number"), Type: "tel", Value: p.Number,
 				AutoComplete: "tel-national", InputMode: "tel", LTR: true, Error: r.msg(p.Error),
-				OnInput: r.onInput(registration.FieldPhone)}.render(),
+				Field: registration.FieldPhone, OnInput: r.onTyped}.render(),
 			r.renderStageButton("msisdn-send", t.T("msisdn.send"), p.Sending),
 		)
 	}
@@ -29,11 +29,11 @@ func (r *Register) renderMSISDN() app.UI {
 			app.P().ID("msisdn-status").Class("status").Role("status").Text(t.T("email.waiting")),
 		)
 	}
-	return app.Form().ID("msisdn-code-form").NoValidate(true).OnSubmit(r.onSubmit(registration.CodeVerify)).Body(
+	return app.Form().ID("msisdn-code-form").NoValidate(true).DataSet("act", actAttr(registration.CodeVerify)).OnSubmit(r.onAct).Body(
 		app.P().ID("msisdn-sent").Role("status").Text(t.T("msisdn.sent", p.Number)),
 		field{ID: "code", Label: t.T("msisdn.code"), Type: "text", Value: p.Code,
 			AutoComplete: "one-time-code", InputMode: "numeric", LTR: true, Error: r.msg(p.Error),
-			OnInput: r.onInput(registration.FieldCode)}.render(),
+			Field: registration.FieldCode, OnInput: r.onTyped}.render(),
 		r.renderStageButton("msisdn-verify", t.T("msisdn.verify"), p.Sending),
 	)
 }

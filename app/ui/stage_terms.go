@@ -22,16 +22,14 @@ func (r *Register) renderTerms() app.UI {
 	if !tv.All {
 		hint = t.T("terms.all")
 	}
-	return app.Form().ID("terms").NoValidate(true).OnSubmit(r.onSubmit(registration.TermsContinue)).Body(
+	return app.Form().ID("terms").NoValidate(true).DataSet("act", actAttr(registration.TermsContinue)).OnSubmit(r.onAct).Body(
 		app.P().Text(t.T("terms.intro")),
 		app.Ul().Class("policies").Body(
 			app.Range(tv.Policies).Slice(func(i int) app.UI {
 				p := tv.Policies[i]
 				id := registration.PolicyBoxID(p.ID, i)
 				box := app.Input().Type("checkbox").ID(id).Name(id).
-					OnChange(func(ctx app.Context, e app.Event) {
-						r.send(registration.Accept{Policy: p.ID, Accepted: ctx.JSSrc().Get("checked").Bool()})
-					})
+					DataSet("policy", SafeAttr(p.ID)).OnChange(r.onAccept)
 				if tv.Accepted[p.ID] {
 					box = box.Checked(true)
 				}
