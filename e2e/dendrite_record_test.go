@@ -202,8 +202,16 @@ func TestDendriteRecordRegistrationDisabled(t *testing.T) {
 	if len(ex) == 1 {
 		wantError(t, ex[0], 403, "M_FORBIDDEN")
 	}
-	if all := sc.rec.Exchanges(); len(all) == 0 || all[0].Path != "/_matrix/client/v3/register/available" || all[0].Status != 200 {
-		t.Errorf("exchanges = %v, want the availability check answered 200 first", all)
+	// Dendrite still says the name is free (the password policy it does
+	// not publish answers 404 before that).
+	var checks []Exchange
+	for _, e := range sc.rec.Exchanges() {
+		if e.Path == "/_matrix/client/v3/register/available" {
+			checks = append(checks, e)
+		}
+	}
+	if len(checks) == 0 || checks[0].Status != 200 {
+		t.Errorf("availability checks = %v, want the first answered 200", checks)
 	}
 	if err := sc.d.Login(t, "carl", dendritePassword); err == nil {
 		t.Error("carl has an account")

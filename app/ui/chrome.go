@@ -7,19 +7,15 @@ import (
 	"signup/app/i18n"
 )
 
-// logo returns the operator's logo, else the widget's icon, ready for
-// the src attribute (SafeAttr).
-func (r *Register) logo() string {
+// renderLogo draws the operator's logo, else the widget's mark, which
+// app.css paints in the accent colour (no request, so it shows offline
+// too, and no data: URL in the page).
+func (r *Register) renderLogo() app.UI {
 	if l := r.Config.Operator.Brand.Logo; l != "" {
-		return SafeAttr(l)
+		return app.Img().Class("brand__logo").Src(SafeAttr(l)).Role("presentation").Attr("width", 40).Attr("height", 40)
 	}
-	return defaultLogo
+	return app.Span().Class("brand__logo brand__logo--mark").Aria("hidden", true)
 }
-
-// defaultLogo is an empty image (no request, so it also shows offline):
-// app.css paints the widget's mark there in the accent colour, selecting
-// it by its "signup-mark".
-const defaultLogo = "data:image/svg+xml,%3Csvg xmlns='http://www.w3.org/2000/svg' id='signup-mark'/%3E"
 
 // opText is an operator text in the user's language (config.Localized.In,
 // falling back to the plain string, the default language, English, any).

@@ -217,7 +217,7 @@ func (r *Register) Render() app.UI {
 		Body(
 			r.renderUpdate(),
 			app.Header().Class("brand").Body(
-				app.Img().Class("brand__logo").Src(r.logo()).Role("presentation").Attr("width", 40).Attr("height", 40),
+				r.renderLogo(),
 				app.P().Class("brand__name").Text(r.Config.Brand()),
 			),
 			screen,

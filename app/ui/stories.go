@@ -18,6 +18,9 @@ import (
 type Stories struct {
 	app.Compo
 	Config Config
+	// Lang is the catalogue the screens are drawn in ("" for the
+	// configured default).
+	Lang string
 }
 
 // story is one named screen.
@@ -137,7 +140,7 @@ func (s *Stories) Render() app.UI {
 			v := st.View(s.Config)
 			return app.Div().Class("story").DataSet("story", i).Body(
 				app.H2().Class("story__name").Text(st.Name),
-				app.Div().Class("story__frame").Body(&Register{Config: s.Config, view: v}),
+				app.Div().Class("story__frame").Body(&Register{Config: s.Config, view: v, t: s.Config.catalog([]string{s.Lang})}),
 			)
 		}),
 	)

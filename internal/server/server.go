@@ -189,7 +189,7 @@ func New(o Options) (http.Handler, error) {
 	page := pageOnly(h)
 	mux.Handle("/{$}", pageOnly(newPages(&o, h)))
 	if o.Stories {
-		mux.Handle("/stories", storiesPage(storiesHTML(o)))
+		mux.Handle("/stories", storiesPage(o))
 	}
 	for _, p := range goAppResources {
 		mux.Handle(p, page)

@@ -39,7 +39,7 @@ func Export(dir string, o Options) error {
 		return err
 	}
 	if o.Stories {
-		if err := os.WriteFile(filepath.Join(dir, "stories.html"), []byte(storiesHTML(o)), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, "stories.html"), []byte(storiesHTML(o, "en")), 0o644); err != nil {
 			return err
 		}
 	}

@@ -51,3 +51,24 @@ func TestStoriesPage(t *testing.T) {
 		t.Error("no security headers on the catalogue")
 	}
 }
+
+// Translators see their screens: ?lang= draws the catalogue in that
+// language and direction; an unknown one is English.
+func TestStoriesInALanguage(t *testing.T) {
+	h, err := New(Options{Config: testConfig(), WebDir: webDir, Stories: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(q string) string {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/stories"+q, nil))
+		return rec.Body.String()
+	}
+	ar := get("?lang=ar")
+	if !strings.Contains(ar, `<html lang="ar" dir="rtl">`) || !strings.Contains(ar, "إنشاء الحساب") {
+		t.Errorf("the Arabic catalogue is not Arabic and right-to-left:\n%.300s", ar)
+	}
+	if en := get("?lang=xx%22%3E"); !strings.Contains(en, `<html lang="en" dir="ltr">`) {
+		t.Errorf("an unknown language: %.200s", en)
+	}
+}

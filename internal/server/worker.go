@@ -79,7 +79,10 @@ self.addEventListener("fetch", (event) => {
     // This version's cache only (a cache of another name may hold
     // anything). With cacheName, match neither searches other caches nor
     // creates this one, as caches.open would once activate deleted it.
-    const cached = await caches.match(req, { cacheName, ignoreSearch: page });
+    // The page varies by Accept-Language: the installed copy is in the
+    // language the browser asked for then (Firefox's worker fetches may
+    // ask otherwise), so the page's Vary is ignored.
+    const cached = await caches.match(req, { cacheName, ignoreSearch: page, ignoreVary: page });
     return cached || fetch(req);
   })());
 });
