@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hs_port=$(port); web_port=$(port); host_port=$(port)
 cfg=$(mktemp --suffix .json)
-printf '{"version": 1, "embed": {"allowed_origins": ["http://127.0.0.1:%s"]}}\n' "$host_port" >"$cfg"
+printf '{"version": 1, "homeserver": {"url": "http://127.0.0.1:%s", "server_name": "example.org"}, "embed": {"allowed_origins": ["http://127.0.0.1:%s"]}}\n' "$hs_port" "$host_port" >"$cfg"
 (cd e2e && go run ./cmd/tesths -addr "127.0.0.1:$hs_port" -flows m.login.dummy >/dev/null 2>&1) &
 hs=$!
 trap 'kill $hs $web 2>/dev/null || true; pkill -P $hs 2>/dev/null || true; rm -f "$cfg"' EXIT

@@ -119,7 +119,7 @@ func embedded(ctx context.Context, addr, widget, out string) {
 				chromedp.WithPollingTimeout(30*time.Second)),
 			chromedp.Sleep(time.Second))
 		if err == nil {
-			png, err = chromedp.Run(ctx, chromedp.FullScreenshot(90))
+			png, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		}
 		if err == nil {
 			break
@@ -129,7 +129,7 @@ func embedded(ctx context.Context, addr, widget, out string) {
 		}
 		time.Sleep(time.Second)
 	}
-	write(filepath.Join(out, "embedded-light.jpg"), png)
+	write(filepath.Join(out, "embedded-light.png"), png)
 }
 
 func slug(s string) string {
