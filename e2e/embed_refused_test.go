@@ -16,13 +16,7 @@ import (
 // transparent page around the card.
 func TestEmbedRefusedShowsALink(t *testing.T) {
 	hs := tesths.Start(t, tesths.Config{})
-	var widgetURL string
-	allowed := startHost(t, &widgetURL)
-	other := startHost(t, &widgetURL)
-	cfg := opBaseConfig(hs.URL)
-	cfg["embed"] = map[string]any{"allowed_origins": []string{allowed.URL}}
-	s := StartSignup(t, "-config", opWriteConfig(t, cfg))
-	widgetURL = s.URL
+	allowed, other, s := startEmbedding(t, hs.URL)
 	ctx := NewBrowser(t)
 
 	t.Run("a site not allowed: a link and signup:error", func(t *testing.T) {

@@ -67,13 +67,7 @@ type hostEvent struct {
 // or passwords. A site the operator did not allow cannot frame it.
 func TestOperatorEmbedding(t *testing.T) {
 	hs := tesths.Start(t, tesths.Config{Flows: [][]string{{"m.login.terms"}}, Params: termsParams})
-	var widgetURL string
-	allowed := startHost(t, &widgetURL)
-	other := startHost(t, &widgetURL)
-	cfg := opBaseConfig(hs.URL)
-	cfg["embed"] = map[string]any{"allowed_origins": []string{allowed.URL}}
-	s := StartSignup(t, "-config", opWriteConfig(t, cfg))
-	widgetURL = s.URL
+	allowed, other, s := startEmbedding(t, hs.URL)
 
 	t.Run("the widget's CSP lets the allowed origin frame it, and no other", func(t *testing.T) {
 		resp, err := http.Get(s.URL + "/")
@@ -315,4 +309,18 @@ func consoleHas(ctx context.Context, sub string) bool {
 		}
 	}
 	return false
+}
+
+// startEmbedding starts two host pages with the embed snippet and the
+// widget on homeserver hs, which allows the first host's origin only.
+func startEmbedding(t *testing.T, hs string) (allowed, other *httptest.Server, s *Signup) {
+	t.Helper()
+	var widgetURL string
+	allowed = startHost(t, &widgetURL)
+	other = startHost(t, &widgetURL)
+	cfg := opBaseConfig(hs)
+	cfg["embed"] = map[string]any{"allowed_origins": []string{allowed.URL}}
+	s = StartSignup(t, "-config", opWriteConfig(t, cfg))
+	widgetURL = s.URL
+	return allowed, other, s
 }
