@@ -45,5 +45,14 @@ func TestPrerenderInBrowserLanguage(t *testing.T) {
 	})
 	release()
 	waitReady(t, ctx)
-	t.Run("after the WASM", func(t *testing.T) { check(t, "after the WASM") })
+	// The submit typed before the app ran goes out once it runs: the
+	// account is made, and the welcome panel is in Arabic too.
+	t.Run("after the WASM", func(t *testing.T) {
+		waitJS(t, ctx, `document.getElementById("success") !== null`, "the pending submit's welcome panel")
+		got := eval[[3]string](t, ctx, `[document.documentElement.lang, document.documentElement.dir, document.title]`)
+		if got[0] != "ar" || got[1] != "rtl" || !strings.Contains(got[2], ar["success.title"]) {
+			t.Errorf("after the WASM: lang, dir, title = %q, want ar, rtl, %q", got, ar["success.title"])
+		}
+		waitText(t, ctx, "#success-title", ar["success.title"])
+	})
 }
