@@ -13,7 +13,14 @@ import (
 // versions are the spec versions GET /_matrix/client/versions announces.
 var versions = []string{"v1.1", "v1.2", "v1.3", "v1.4", "v1.5", "v1.6", "v1.7", "v1.8", "v1.9", "v1.10", "v1.11"}
 
+// oauthVersions are added with Config.OAuth (unless Unstable): v1.15 has
+// the OAuth 2.0 API.
+var oauthVersions = []string{"v1.12", "v1.13", "v1.14", "v1.15"}
+
 func (s *Server) handleVersions(*http.Request, []byte) reply {
+	if s.cfg.OAuth != nil && !s.cfg.OAuth.Unstable {
+		return jsonReply(map[string]any{"versions": append(append([]string{}, versions...), oauthVersions...)})
+	}
 	return jsonReply(map[string]any{"versions": versions})
 }
 

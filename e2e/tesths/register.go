@@ -214,6 +214,9 @@ func (s *Server) handleRegister(r *http.Request, body []byte) reply {
 	if bad != nil {
 		return *bad
 	}
+	if s.cfg.OAuth != nil {
+		return registerDelegated(r, req)
+	}
 	kind := "user"
 	if q := r.URL.Query(); q.Has("kind") {
 		kind = q.Get("kind")

@@ -97,6 +97,11 @@ type Config struct {
 	// ThreepidDenied are emails or phone numbers for which requestToken
 	// answers 403 M_THREEPID_DENIED, matched as ThreepidInUse.
 	ThreepidDenied []string
+	// OAuth, when set, delegates accounts to an OAuth 2.0 authorization
+	// server that the test server runs itself, as Synapse behind
+	// matrix-authentication-service: see OAuthConfig. It takes over
+	// auth_metadata, /login and /logout, and /register answers 403.
+	OAuth *OAuthConfig
 }
 
 // Request is one request the server received (OPTIONS preflights are not
@@ -107,7 +112,10 @@ type Request struct {
 	RawQuery string
 	Body     []byte
 	Header   http.Header
-	Time     time.Time
+	// Host is the Host header: the listener of the authorization server
+	// (OAuthConfig.Separate) records its requests here too.
+	Host string
+	Time time.Time
 	// Status is the HTTP status of the answer.
 	Status int
 }
@@ -155,8 +163,13 @@ type Server struct {
 	// (email links, submit_url) from the request's Host when it is empty;
 	// set it before serving to override that.
 	URL string
+	// AuthURL is the base URL of the OAuth 2.0 authorization server when
+	// Config.OAuth is set: URL itself, or with OAuthConfig.Separate the
+	// second listener that Start opens. Start sets it.
+	AuthURL string
 
-	cfg Config
+	cfg   Config
+	oauth *oauthState
 
 	mu             sync.Mutex
 	flows          [][]string
@@ -219,6 +232,7 @@ func New(cfg Config) *Server {
 		nextLocalpart: 1,
 	}
 	s.flows = copyFlows(cfg.Flows)
+	s.oauth = newOAuthState(cfg.OAuth)
 	return s
 }
 
@@ -229,6 +243,13 @@ func Start(t testing.TB, cfg Config) *Server {
 	s := New(cfg)
 	ts := httptest.NewUnstartedServer(s)
 	s.URL = "http://" + ts.Listener.Addr().String()
+	s.AuthURL = s.URL
+	if cfg.OAuth != nil && cfg.OAuth.Separate {
+		as := httptest.NewUnstartedServer(s.AuthHandler())
+		s.AuthURL = "http://" + as.Listener.Addr().String()
+		as.Start()
+		t.Cleanup(as.Close)
+	}
 	ts.Start()
 	t.Cleanup(ts.Close)
 	return s
@@ -248,6 +269,12 @@ func copyFlows(flows [][]string) [][]string {
 // ServeHTTP answers one request: CORS headers, OPTIONS preflights, forced
 // rate limits, then the endpoint.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.serve(w, r, s.route)
+}
+
+// serve is ServeHTTP for the homeserver's listener and for the
+// authorization server's (AuthHandler), each with its routes.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, route func(*http.Request, []byte) reply) {
 	h := w.Header()
 	h.Set("Access-Control-Allow-Origin", "*")
 	h.Set("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
@@ -263,6 +290,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		RawQuery: r.URL.RawQuery,
 		Body:     body,
 		Header:   r.Header.Clone(),
+		Host:     r.Host,
 		Time:     time.Now(),
 	}}
 	defer func() {
@@ -282,7 +310,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeReply(rw, rep)
 		return
 	}
-	writeReply(rw, s.route(r, body))
+	writeReply(rw, route(r, body))
 }
 
 func (s *Server) checkRateLimit(path string) (reply, bool) {
@@ -343,10 +371,37 @@ const (
 	PathPolicy = "/_test/policy"
 )
 
+// handler answers one endpoint for one method.
+type handler func(*http.Request, []byte) reply
+
+// route answers a request to the homeserver's listener. With Config.OAuth
+// the endpoints that Synapse hands to matrix-authentication-service come
+// first, then, on the same origin, the authorization server's own.
 func (s *Server) route(r *http.Request, body []byte) reply {
-	type handler func(*http.Request, []byte) reply
 	var byMethod map[string]handler
-	switch p := r.URL.Path; {
+	if s.cfg.OAuth != nil {
+		if byMethod = s.oauthHomeserverRoutes(r.URL.Path); byMethod == nil && !s.cfg.OAuth.Separate {
+			byMethod = s.oauthServerRoutes(r.URL.Path)
+		}
+	}
+	if byMethod == nil {
+		byMethod = s.matrixRoutes(r.URL.Path)
+	}
+	if byMethod == nil {
+		return errReply(http.StatusNotFound, "M_UNRECOGNIZED", "Unrecognized request")
+	}
+	h, ok := byMethod[r.Method]
+	if !ok {
+		return errReply(http.StatusMethodNotAllowed, "M_UNRECOGNIZED", "Unrecognized request")
+	}
+	return h(r, body)
+}
+
+// matrixRoutes are the client-server endpoints by method, nil for an
+// unknown path.
+func (s *Server) matrixRoutes(p string) map[string]handler {
+	var byMethod map[string]handler
+	switch {
 	case p == pathVersions:
 		byMethod = map[string]handler{"GET": s.handleVersions}
 	case p == pathRegister:
@@ -381,12 +436,6 @@ func (s *Server) route(r *http.Request, body []byte) reply {
 		byMethod = map[string]handler{"POST": s.handleSubmitMsisdn}
 	case p == PathPolicy:
 		byMethod = map[string]handler{"GET": s.handlePolicy}
-	default:
-		return errReply(http.StatusNotFound, "M_UNRECOGNIZED", "Unrecognized request")
 	}
-	h, ok := byMethod[r.Method]
-	if !ok {
-		return errReply(http.StatusMethodNotAllowed, "M_UNRECOGNIZED", "Unrecognized request")
-	}
-	return h(r, body)
+	return byMethod
 }
