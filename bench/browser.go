@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"signup/e2e"
 	"strings"
 	"sync"
 	"time"
@@ -44,7 +43,7 @@ func startChromium(exe, logPath string) (*chromium, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := e2e.ChromiumOptions(exe, dir, logf)
+	opts := chromiumOptions(exe, dir, logf)
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(alloc)
 	c := &chromium{ctx: ctx, dir: dir, cancel: func() {
@@ -62,6 +61,25 @@ func startChromium(exe, logPath string) (*chromium, error) {
 		c.version = v.Product
 	}
 	return c, nil
+}
+
+// chromiumOptions are the e2e tests' browser flags (e2e.ChromiumOptions),
+// here so that the benchmark builds without the e2e package's own
+// dependencies.
+func chromiumOptions(exe, profile string, out io.Writer) []chromedp.ExecAllocatorOption {
+	return append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe),
+		chromedp.UserDataDir(profile),
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.WindowSize(1280, 900),
+		chromedp.CombinedOutput(out),
+	)
 }
 
 // startTarget runs the first action of a chromedp context, which must have

@@ -2,12 +2,9 @@ package main
 
 import (
 	"bytes"
-	"compress/gzip"
-
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
-	"github.com/andybalholm/brotli"
 	"io"
 	"os"
 	"os/exec"
@@ -29,7 +26,9 @@ type workspace struct {
 	// flags are the widget's WASM build flags (the Makefile's
 	// GOFLAGS_BUILD), used for every WASM the benchmark builds.
 	flags []string
-	log   io.Writer
+	// flagSource says where flags came from (the Makefile, or -build-flags).
+	flagSource string
+	log        io.Writer
 }
 
 // splitFlags splits a Makefile flag string such as
@@ -102,6 +101,19 @@ func fileHash(path string) (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// sameFile reports whether two files hold the same bytes.
+func sameFile(a, b string) (bool, error) {
+	x, err := os.ReadFile(a)
+	if err != nil {
+		return false, err
+	}
+	y, err := os.ReadFile(b)
+	if err != nil {
+		return false, err
+	}
+	return bytes.Equal(x, y), nil
+}
+
 func fileSize(path string) int64 {
 	st, err := os.Stat(path)
 	if err != nil {
@@ -169,38 +181,6 @@ func copyFile(src, dst string, mode os.FileMode) error {
 	return os.WriteFile(dst, b, mode)
 }
 
-// precompressedMatch reports whether path.br and path.gz decode to the
-// bytes of path.
-func precompressedMatch(path string) (bool, error) {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return false, err
-	}
-	for _, c := range []struct {
-		ext string
-		dec func(io.Reader) (io.Reader, error)
-	}{
-		{".br", func(r io.Reader) (io.Reader, error) { return brotli.NewReader(r), nil }},
-		{".gz", func(r io.Reader) (io.Reader, error) { return gzip.NewReader(r) }},
-	} {
-		f, err := os.Open(path + c.ext)
-		if err != nil {
-			return false, err
-		}
-		r, err := c.dec(f)
-		if err != nil {
-			f.Close()
-			return false, err
-		}
-		got, err := io.ReadAll(r)
-		f.Close()
-		if err != nil || !bytes.Equal(got, raw) {
-			return false, err
-		}
-	}
-	return true, nil
-}
-
 // copyDir copies the regular files of src into dst (not recursive).
 func copyDir(src, dst string, skip func(name string) bool) error {
 	if err := os.MkdirAll(dst, 0o755); err != nil {
@@ -240,7 +220,9 @@ type builds struct {
 	// widgetWeb and signup are the snapshot of web/ and bin/signup the
 	// benchmark serves, taken at the start: others may rebuild web/
 	// while it runs.
-	widgetWeb, signup       string
+	widgetWeb, signup string
+	// widgetBuildNote says whether web/app.wasm is the build measured.
+	widgetBuildNote         string
 	floorServer             string
 	optSeconds, buildFloorS float64
 	flags                   []string
@@ -256,23 +238,23 @@ func (w *workspace) build() (*builds, error) {
 		webOpt:      filepath.Join(w.out, "wasmopt", "web"),
 		flags:       w.flags,
 	}
-	for _, f := range []string{"web/app.wasm", "bin/signup"} {
-		if fileSize(filepath.Join(w.root, f)) <= 0 {
-			return nil, fmt.Errorf("%s is missing: run make build (make bench does)", f)
-		}
+	if fileSize(filepath.Join(w.root, "bin", "signup")) <= 0 {
+		return nil, fmt.Errorf("bin/signup is missing: run make build (make bench does)")
 	}
-	// Snapshot web/ and bin/signup.
+	// The widget: web/'s other files and bin/signup as make build wrote
+	// them (others may rebuild web/ meanwhile), and app.wasm built here
+	// with the same flags as the floor, so that the two are alike whoever
+	// built web/app.wasm and how.
 	web := filepath.Join(w.out, "widget", "web")
 	b.widgetWeb, b.signup = web, filepath.Join(w.out, "bin", "signup")
 	os.RemoveAll(web)
-	if err := copyDir(filepath.Join(w.root, "web"), web, func(string) bool { return false }); err != nil {
+	if err := copyDir(filepath.Join(w.root, "web"), web, func(n string) bool { return strings.HasPrefix(n, "app.wasm") }); err != nil {
 		return nil, err
 	}
 	if err := copyFile(filepath.Join(w.root, "bin", "signup"), b.signup, 0o755); err != nil {
 		return nil, err
 	}
 	wasm := filepath.Join(web, "app.wasm")
-	copyDir(filepath.Join(w.root, "web"), web, func(n string) bool { return !strings.HasPrefix(n, "app.wasm.") }) // .br/.gz last: never older than app.wasm
 	step := func(what string, f func() error) error {
 		t := time.Now()
 		fmt.Fprintf(os.Stderr, "bench: %s…\n", what)
@@ -285,21 +267,24 @@ func (w *workspace) build() (*builds, error) {
 	}); err != nil {
 		return nil, err
 	}
-	// The .br and .gz must hold these very app.wasm bytes (a build in
-	// progress elsewhere can leave them stale): check, else recompress.
-	if err := step("checking web/app.wasm.br and .gz", func() error {
-		ok, err := precompressedMatch(wasm)
-		if err != nil || !ok {
-			fmt.Fprintf(os.Stderr, "bench: web/app.wasm.br or .gz do not match app.wasm (%v): compressing again\n", err)
-			os.Remove(wasm + ".sha256")
-			_, err = w.compress(wasm)
-			return err
-		}
-		return nil
+	fresh := filepath.Join(w.out, "widget-build", "app.wasm")
+	if err := step("building the widget's app.wasm ("+strings.Join(w.flags, " ")+")", func() error {
+		return w.goBuild(w.root, "./wasm", fresh, true, w.flags)
 	}); err != nil {
 		return nil, err
 	}
-	b.widget = sizes{raw: fileSize(wasm), gz: fileSize(wasm + ".gz"), br: fileSize(wasm + ".br")}
+	if err := copyFile(fresh, wasm, 0o644); err != nil {
+		return nil, err
+	}
+	b.widgetBuildNote = "The widget's app.wasm measured is the benchmark's own build; web/app.wasm is missing."
+	if same, err := sameFile(fresh, filepath.Join(w.root, "web", "app.wasm")); err == nil {
+		if same {
+			b.widgetBuildNote = "The widget's app.wasm measured is the benchmark's own build, byte for byte the same as web/app.wasm."
+		} else {
+			b.widgetBuildNote = "The widget's app.wasm measured is the benchmark's own build; **web/app.wasm differs from it** (stale, or built with other flags): it is not what was measured."
+		}
+	}
+	fmt.Fprintf(os.Stderr, "bench: %s\n", b.widgetBuildNote)
 	floorWasm := filepath.Join(b.floorWeb, "app.wasm")
 	if err := step("building the floor app (WASM, "+strings.Join(w.flags, " ")+")", func() error {
 		t := time.Now()
@@ -366,6 +351,19 @@ func (w *workspace) build() (*builds, error) {
 			}
 		}()
 	}
+	job("compressing the widget's app.wasm", func() (err error) {
+		// In widget-build/, which stays from run to run, so that an
+		// unchanged WASM is not compressed again.
+		if b.widget, err = w.compress(fresh); err != nil {
+			return err
+		}
+		for _, ext := range []string{".br", ".gz"} {
+			if err := copyFile(fresh+ext, wasm+ext, 0o644); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	job("compressing the floor app", func() (err error) { b.floor, err = w.compress(floorWasm); return })
 	job("compressing the widget after wasm-opt", func() (err error) { b.opt, err = w.compress(optWasm); return })
 	// The -all output is only tried in the browser (which refuses it with
@@ -384,7 +382,7 @@ func (w *workspace) build() (*builds, error) {
 	// The copies of the assets must not be older than the .br/.gz (the
 	// server refuses a stale .br).
 	now := time.Now()
-	for _, f := range []string{optWasm + ".br", optWasm + ".gz"} {
+	for _, f := range []string{wasm + ".br", wasm + ".gz", optWasm + ".br", optWasm + ".gz"} {
 		os.Chtimes(f, now, now)
 	}
 	return b, nil

@@ -20,14 +20,21 @@ type homeserver struct {
 	srv *http.Server
 }
 
-func startHomeserver() (*homeserver, error) {
+// regFlow is the flow of the registration runs.
+var regFlow = []string{"m.login.terms", "m.login.registration_token", "m.login.email.identity", "m.login.dummy"}
+
+func startHomeserver() (*homeserver, error) { return startHomeserverWith([][]string{regFlow}) }
+
+// startHomeserverWith starts a tesths with these flows (the terms' policies
+// and the registration token of the registration runs).
+func startHomeserverWith(flows [][]string) (*homeserver, error) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return nil, err
 	}
 	url := "http://" + ln.Addr().String()
 	hs := tesths.New(tesths.Config{
-		Flows: [][]string{{"m.login.terms", "m.login.registration_token", "m.login.email.identity", "m.login.dummy"}},
+		Flows: flows,
 		Params: map[string]any{"m.login.terms": map[string]any{"policies": map[string]any{
 			"privacy_policy": map[string]any{
 				"version": "1.0",
@@ -69,16 +76,6 @@ func authType(q tesths.Request) string {
 	}
 	json.Unmarshal(q.Body, &body)
 	return body.Auth.Type
-}
-
-func countAuth(reqs []tesths.Request, ty string) int {
-	n := 0
-	for _, q := range reqs {
-		if authType(q) == ty {
-			n++
-		}
-	}
-	return n
 }
 
 func waitFor(f func() bool, timeout time.Duration) error {

@@ -15,6 +15,9 @@
 //             and instantiated, Go's runtime about to start (the debug
 //             log's timelines)
 //   res       resource timing entries (url, start, responseEnd)
+//   submit    the first submit event (a window listener, capture phase:
+//             before the page's own)
+//   success   when #success (the welcome panel) appeared
 //   keys      once `track` is set: the time of each keydown
 //   muts      once `track` is set (window.__benchTrack before this script): the time of each DOM change (each
 //             MutationObserver callback, so once per task that changed it)
@@ -23,7 +26,7 @@
 //             screen then
 (() => {
   if (window.__bench) return;
-  const B = (window.__bench = { fcp: null, fp: null, ready: null, usable: null, track: !!window.__benchTrack, res: [], muts: [], frames: [], keys: [] });
+  const B = (window.__bench = { fcp: null, fp: null, ready: null, usable: null, submit: null, success: null, track: !!window.__benchTrack, res: [], muts: [], frames: [], keys: [] });
   try {
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) {
@@ -72,6 +75,7 @@
   new MutationObserver(() => {
     const t = performance.now();
     if (B.ready === null && isReady()) B.ready = t;
+    if (B.success === null && document.getElementById("success")) B.success = t;
     if (!B.track || B.muts.length > 20000) return;
     B.muts.push(t);
     if (framePending) return;
@@ -82,6 +86,7 @@
     });
   }).observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
 
+  window.addEventListener("submit", () => { if (B.submit === null) B.submit = performance.now(); }, true);
   document.addEventListener("keydown", () => { if (B.track) B.keys.push(performance.now()); }, true);
 
   const tick = () => {

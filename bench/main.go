@@ -9,10 +9,13 @@
 // runs with min and max, each ratio computed pair by pair in the same run,
 // and PASS/FAIL against each budget. It writes the same to results.md.
 //
-//	cd bench && go run . [-runs 5] [-out results.md]
+//	cd bench && go run . [-runs 9] [-out results.md]
 //
-// It needs web/app.wasm (+ .br/.gz) and bin/signup: make bench builds them
-// first. Nothing here is a test: no figure fails the command.
+// The WASM build flags are the Makefile's GOFLAGS_BUILD, read from make
+// itself (-build-flags overrides them, and the report says so); the
+// benchmark builds the widget's app.wasm and the floor's with them. It needs
+// bin/signup: make bench builds it first. Nothing here is a test: a FAIL
+// is a figure to look at, not an error of the command.
 package main
 
 import (
@@ -25,13 +28,13 @@ import (
 )
 
 func main() {
-	runs := flag.Int("runs", 5, "runs of each browser and load measurement")
-	variantRuns := flag.Int("variant-runs", 3, "runs of the variants measured for the ways in (wasm-opt, no preload)")
+	runs := flag.Int("runs", 9, "pairs of loads (widget and floor, alternating; each variant with its baseline) and server load runs")
 	regRuns := flag.Int("reg-runs", 3, "full registrations")
+	phoneRuns := flag.Int("phone-runs", 5, "sign-ups on the phone profile submitted as soon as the form is typeable")
 	out := flag.String("out", "results.md", "the Markdown report to write")
 	exe := flag.String("chromium", envOr("CHROMIUM_PATH", "/usr/bin/chromium"), "the browser")
-	flags := flag.String("build-flags", `-trimpath -ldflags=-s\ -w`, "the widget's WASM build flags (the Makefile's GOFLAGS_BUILD), used for the floor app too")
-	only := flag.String("only", "", "measure only these parts, comma-separated: loopback,mobile,registration,load (default all; for working on the benchmark)")
+	flags := flag.String("build-flags", "", "WASM build flags for the widget and the floor alike (default: the Makefile's GOFLAGS_BUILD, asked of make)")
+	only := flag.String("only", "", "measure only these parts, comma-separated: loopback,mobile,phone,registration,load (default all; for working on the benchmark)")
 	flag.Parse()
 	t0 := time.Now()
 	parts = map[string]bool{}
@@ -40,7 +43,11 @@ func main() {
 			parts[p] = true
 		}
 	}
-	if err := run(*runs, *variantRuns, *regRuns, *out, *exe, *flags); err != nil {
+	if *runs < 1 {
+		fmt.Fprintln(os.Stderr, "bench: -runs must be at least 1")
+		os.Exit(2)
+	}
+	if err := run(*runs, *regRuns, *phoneRuns, *out, *exe, *flags); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -62,9 +69,12 @@ func envOr(k, def string) string {
 // apps are the two apps measured side by side, and the variants.
 type apps struct {
 	widget, floor, widgetOpt, floorNoPreload *server
+	// widgetDummy is the widget in front of a homeserver whose only flow
+	// is m.login.dummy (the phone sign-ups).
+	widgetDummy *server
 }
 
-func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
+func run(runs, regRuns, phoneRuns int, outPath, exe, flagStr string) error {
 	wd, err := os.Getwd()
 	if err != nil {
 		return err
@@ -73,7 +83,15 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	if b, err := os.ReadFile(filepath.Join(root, "go.mod")); err != nil || !strings.HasPrefix(string(b), "module signup\n") {
 		return fmt.Errorf("run me from the bench directory of the repository (cd bench && go run .)")
 	}
-	ws := &workspace{root: root, bench: wd, out: filepath.Join(wd, ".out"), flags: splitFlags(flagStr)}
+	flagSource := "-build-flags"
+	if flagStr == "" {
+		if flagStr, err = makeFlags(root); err != nil {
+			return err
+		}
+		flagSource = "the Makefile's GOFLAGS_BUILD"
+	}
+	ws := &workspace{root: root, bench: wd, out: filepath.Join(wd, ".out"), flags: splitFlags(flagStr), flagSource: flagSource}
+	fmt.Fprintf(os.Stderr, "bench: WASM build flags (%s): %s\n", flagSource, strings.Join(ws.flags, " "))
 	if err := os.MkdirAll(ws.out, 0o755); err != nil {
 		return err
 	}
@@ -100,6 +118,11 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 		return err
 	}
 	defer hs.close()
+	hsDummy, err := startHomeserverWith([][]string{{"m.login.dummy"}})
+	if err != nil {
+		return err
+	}
+	defer hsDummy.close()
 	signup := b.signup
 	hsArgs := []string{"-homeserver", hs.URL, "-server-name", "localhost"}
 	var a apps
@@ -109,13 +132,16 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 		return err
 	}
 	defer func() {
-		for _, s := range []*server{a.widget, a.floor, a.widgetOpt, a.floorNoPreload} {
+		for _, s := range []*server{a.widget, a.floor, a.widgetOpt, a.floorNoPreload, a.widgetDummy} {
 			if s != nil {
 				s.stop()
 			}
 		}
 	}()
 	if err := start(&a.widget, "widget", root, signup, append(hsArgs, "-web", b.widgetWeb)...); err != nil {
+		return err
+	}
+	if err := start(&a.widgetDummy, "widget-dummy-flow", root, signup, "-homeserver", hsDummy.URL, "-server-name", "localhost", "-web", b.widgetWeb); err != nil {
 		return err
 	}
 	if err := start(&a.widgetOpt, "widget-wasm-opt", root, signup, append(hsArgs, "-web", b.webOpt)...); err != nil {
@@ -142,17 +168,29 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	phase("builds", tb)
 	if want("loopback") {
 		t := time.Now()
-		if err := m.loopback(c, a, runs, variantRuns); err != nil {
+		if err := m.loopback(c, a, runs); err != nil {
 			return err
 		}
 		phase("loopback loads", t)
 	}
 	if want("mobile") {
 		t := time.Now()
-		if err := m.mobile(c, a, runs, variantRuns); err != nil {
+		if err := m.mobile(c, a, runs); err != nil {
 			return err
 		}
 		phase("mobile loads", t)
+	}
+	if want("phone") && phoneRuns > 0 {
+		t := time.Now()
+		for i := range phoneRuns {
+			fmt.Fprintf(os.Stderr, "bench: phone sign-up %d/%d…\n", i+1, phoneRuns)
+			p, err := c.phoneSignup(a.widgetDummy, hsDummy, i)
+			if err != nil {
+				return fmt.Errorf("phone sign-up %d: %w", i+1, err)
+			}
+			m.phone = append(m.phone, p)
+		}
+		phase("phone sign-ups", t)
 	}
 	tr := time.Now()
 	if !want("registration") {
@@ -193,9 +231,11 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	fmt.Fprintf(&rep, "Written by `make bench` (bench/main.go) on %s; the run took %v after `make build` (%s).\n\n",
 		time.Now().UTC().Format("2006-01-02 15:04 UTC"), elapsed.Round(time.Second), strings.Join(phases, ", "))
 	fmt.Fprintf(&rep, "## Machine and versions\n\n%s\n", info)
-	fmt.Fprintf(&rep, "## Results\n\nEach figure is the median of %d runs (min–max in brackets) unless the row says otherwise; "+
-		"the ratio column is widget/floor computed run by run, in the same run, then its median (min–max). "+
-		"Sizes are exact. Budgets are checked on the medians.\n\n", runs)
+	fmt.Fprintf(&rep, "## Results\n\nWASM build flags, for the widget and the floor alike (%s): `%s`. %s\n\n", ws.flagSource, strings.Join(ws.flags, " "), b.widgetBuildNote)
+	fmt.Fprintf(&rep, "Each figure is the median of %d pairs of runs (min–max in brackets) unless the row says otherwise; "+
+		"the two runs of a pair are back to back, in alternating order (widget first in odd pairs, floor first in even ones); "+
+		"the ratio column is widget/floor computed pair by pair, then its median (min–max). "+
+		"Sizes are exact. Budgets are checked on the medians of the per-pair ratios.\n\n", runs)
 	rep.WriteString(table(rows))
 	rep.WriteString("\n## Ways in\n\n")
 	rep.WriteString(ways)
@@ -206,6 +246,7 @@ func run(runs, variantRuns, regRuns int, outPath, exe, flagStr string) error {
 	fmt.Println(table(rows))
 	fmt.Println(ways)
 	fmt.Println(verdicts(rows))
+	fmt.Printf("WASM build flags (%s): %s\n%s\n", ws.flagSource, strings.Join(ws.flags, " "), b.widgetBuildNote)
 	if !filepath.IsAbs(outPath) {
 		outPath = filepath.Join(wd, outPath)
 	}
@@ -230,6 +271,22 @@ func verdicts(rows []row) string {
 		}
 	}
 	return b.String()
+}
+
+// makeFlags asks make for the Makefile's GOFLAGS_BUILD, as written there
+// (backslash-escaped spaces kept, for splitFlags).
+func makeFlags(root string) (string, error) {
+	out, err := execOutput("make", "-s", "--no-print-directory", "-C", root,
+		"--eval", "bench-print-flags: ; $(info GOFLAGS_BUILD=$(GOFLAGS_BUILD))", "bench-print-flags")
+	if err != nil {
+		return "", fmt.Errorf("asking make for GOFLAGS_BUILD: %w", err)
+	}
+	for _, line := range strings.Split(out, "\n") {
+		if v, ok := strings.CutPrefix(line, "GOFLAGS_BUILD="); ok && strings.TrimSpace(v) != "" {
+			return strings.TrimSpace(v), nil
+		}
+	}
+	return "", fmt.Errorf("make printed no GOFLAGS_BUILD: %q", out)
 }
 
 func wasmOptVersion() string {
