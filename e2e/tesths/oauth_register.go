@@ -142,13 +142,16 @@ func (s *Server) checkClientMetadata(md map[string]any) (*oauthClient, *reply) {
 		return bad("invalid_redirect_uri", "missing redirect_uris")
 	}
 	if rts, ok := lists["response_types"]; ok {
-		if !slices.Contains(rts, "code") {
-			return bad("invalid_client_metadata", "response_types must include code")
-		}
+		hasCode := false
 		for _, rt := range rts {
-			if f := strings.Fields(rt); slices.Contains(f, "token") || slices.Contains(f, "id_token") {
+			f := strings.Fields(rt)
+			if slices.Contains(f, "token") || slices.Contains(f, "id_token") {
 				return bad("invalid_client_metadata", "incoherent response_type "+rt)
 			}
+			hasCode = hasCode || slices.Contains(f, "code")
+		}
+		if !hasCode {
+			return bad("invalid_client_metadata", "response_types must include code")
 		}
 	}
 	app := str["application_type"]
