@@ -46,6 +46,13 @@ func main() {
 		Navigate:     dom.Navigate,
 		ApplyBrand:   dom.ApplyBrand,
 		Copy:         dom.Copy,
+
+		SignUpWindow:      dom.SignUpWindow,
+		CloseSignUpWindow: dom.CloseSignUpWindow,
+		OnRelay:           dom.OnRelay,
+		ReplaceURL:        dom.ReplaceURL,
+		Embedded:          dom.Embedded,
+		CallbackURL:       dom.CallbackURL,
 	})
 	app.RunWhenOnBrowser()
 }

@@ -91,8 +91,10 @@ type Texts struct {
 type Link struct {
 	Label Localized `json:"label"`
 	URL   string    `json:"url"`
-	// Kind is "privacy", "conduct", "contact" or "other"; the contact link
-	// is offered when registration is closed.
+	// Kind is "privacy", "terms", "conduct", "contact" or "other"; the
+	// contact link is offered when registration is closed; the privacy
+	// and terms links are the widget's policy_uri and tos_uri when it
+	// registers as an OAuth 2.0 client.
 	Kind string `json:"kind,omitempty"`
 }
 
@@ -128,7 +130,38 @@ type Registration struct {
 	// (app/strength): a weaker password is refused before it is sent.
 	// The server's own policy, when it publishes one, applies as well.
 	MinStrength int `json:"min_strength,omitempty"`
+	// Method is how accounts are made on a server that offers both APIs
+	// (continuwuity's hybrid mode, Synapse beside
+	// matrix-authentication-service's compatibility layer): "auto" (the
+	// default) follows the spec's guidance that clients use the OAuth 2.0
+	// API when the server advertises it (GET auth_metadata), and /register
+	// otherwise; "oauth" never uses /register; "password" never uses
+	// OAuth. Read it through Registration.SignUpMethod. See
+	// https://spec.matrix.org/v1.16/client-server-api/#oauth-20-api.
+	Method string `json:"method,omitempty"`
+	// SSO offers "Continue with <provider>" for the identity providers
+	// the homeserver lists (m.login.sso): default true.
+	SSO *bool `json:"sso,omitempty"`
 }
+
+// The sign-up methods of Registration.Method.
+const (
+	MethodAuto     = "auto"
+	MethodOAuth    = "oauth"
+	MethodPassword = "password"
+)
+
+// SignUpMethod is Method, "auto" when unset.
+func (r Registration) SignUpMethod() string {
+	if r.Method == "" {
+		return MethodAuto
+	}
+	return r.Method
+}
+
+// OffersSSO reports whether the widget offers the homeserver's identity
+// providers.
+func (r Registration) OffersSSO() bool { return r.SSO == nil || *r.SSO }
 
 // After is what happens after sign-up.
 type After struct {

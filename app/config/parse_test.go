@@ -21,7 +21,7 @@ const full = `{
   "texts": {"title": "Join us", "intro": "Hello \u00e9\n", "footer": [{"label": "Privacy", "url": "https://example.org/p", "kind": "privacy"}],
     "overrides": {"de": {"submit": "Konto erstellen"}}},
   "languages": {"default": "de", "enabled": ["de", "en"]},
-  "registration": {"guests": true, "inhibit_login": true, "initial_device_display_name": "Web", "recaptcha_script": "https://www.google.com/recaptcha/api.js", "recaptcha": true, "username_hint": "Your name", "min_strength": 2},
+  "registration": {"guests": true, "inhibit_login": true, "initial_device_display_name": "Web", "recaptcha_script": "https://www.google.com/recaptcha/api.js", "recaptcha": true, "username_hint": "Your name", "min_strength": 2, "method": "oauth", "sso": false},
   "after_signup": {"welcome": false, "clients": [{"name": "Element", "url": "https://app.element.io/#/login?loginToken={login_token}", "login_token": true}], "redirect": "https://example.org/welcome", "notify_parent": true},
   "embed": {"allowed_origins": ["https://www.example.org"]},
   "public_url": "https://signup.example.org/"

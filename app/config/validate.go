@@ -140,6 +140,11 @@ func (c *Config) Validate() error {
 	if s := c.Registration.RecaptchaScript; s != "" && !isAsset(s) {
 		add("registration.recaptcha_script", "want an http(s) URL or a path on this site")
 	}
+	switch c.Registration.Method {
+	case "", MethodAuto, MethodOAuth, MethodPassword:
+	default:
+		add("registration.method", "want auto, oauth or password")
+	}
 	if n := c.Registration.MinStrength; n < 0 || n > 4 {
 		add("registration.min_strength", "want 0 (none) to 4 (strong)")
 	}
@@ -220,9 +225,9 @@ func (c *Config) validateTexts(add func(string, string, ...any)) {
 			add(f+".url", "want an http(s) or mailto: URL")
 		}
 		switch l.Kind {
-		case "", "privacy", "conduct", "contact", "other":
+		case "", "privacy", "terms", "conduct", "contact", "other":
 		default:
-			add(f+".kind", "%q: want privacy, conduct, contact or other", l.Kind)
+			add(f+".kind", "%q: want privacy, terms, conduct, contact or other", l.Kind)
 		}
 	}
 	en := i18n.English()

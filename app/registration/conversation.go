@@ -1,6 +1,7 @@
 package registration
 
 import (
+	"signup/app/config"
 	"signup/app/matrix"
 	"signup/app/uiaa"
 )
@@ -17,6 +18,11 @@ func (e *Engine) submit() {
 		return
 	}
 	e.clearErrors()
+	if e.set.Operator.Registration.SignUpMethod() == config.MethodOAuth {
+		// The operator asked for OAuth only: never /register.
+		e.formErr = msg("oauth.unavailable", e.serverName())
+		return
+	}
 	if !e.validate() {
 		return
 	}

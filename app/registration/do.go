@@ -10,13 +10,6 @@ import (
 // server has no validity endpoint (the check is then skipped).
 type Validity struct{ Valid, Supported bool }
 
-// Delegation is the answer to [Metadata].
-type Delegation struct {
-	Delegated bool
-	SignUpURL string
-	Issuer    string
-}
-
 // Do carries out one request through d and returns what [Answer] carries:
 // *matrix.RegisterResponse, *matrix.RequestTokenResponse, bool (code
 // accepted, name available), [Validity], matrix.Homeserver, [Delegation]
@@ -45,7 +38,21 @@ func Do(ctx context.Context, d matrix.Doer, req Request) (any, error) {
 		if err != nil || !delegated {
 			return Delegation{}, err
 		}
-		return Delegation{Delegated: true, SignUpURL: md.SignUpURL(), Issuer: hostOf(md.Issuer)}, nil
+		return Delegation{Delegated: true, Metadata: md}, nil
+	case ClientRegistration:
+		return matrix.RegisterClient(ctx, d, r.Endpoint, r.Metadata)
+	case CodeToken:
+		return matrix.ExchangeCode(ctx, d, r.X)
+	case WhoAmI:
+		return matrix.NewClient(r.Base, d).WhoAmI(ctx, r.AccessToken)
+	case Revoke:
+		return nil, matrix.RevokeToken(ctx, d, r.Endpoint, r.ClientID, r.Token, r.Hint)
+	case LoginFlows:
+		return matrix.NewClient(r.Base, d).GetLoginFlows(ctx)
+	case TokenLogin:
+		return matrix.NewClient(r.Base, d).LoginWithToken(ctx, r.Token, r.Device)
+	case Logout:
+		return nil, matrix.NewClient(r.Base, d).Logout(ctx, r.AccessToken)
 	case Policy:
 		p, ok, err := matrix.NewClient(r.Base, d).GetPasswordPolicy(ctx)
 		return PolicyAnswer{Policy: p, Supported: ok}, err

@@ -2,6 +2,7 @@ package registration
 
 import (
 	"errors"
+	"io"
 	"time"
 
 	"signup/app/config"
@@ -27,6 +28,9 @@ type Settings struct {
 	// RecaptchaScript is the reCAPTCHA script, "" when the operator
 	// turned reCAPTCHA off (the fallback page is the stage then).
 	RecaptchaScript string
+	// Random draws the flows' secrets (state, PKCE verifier, device ID,
+	// nonce); nil means crypto/rand.
+	Random io.Reader
 }
 
 // Screen is what the widget shows.
@@ -88,23 +92,26 @@ type Engine struct {
 	reg      int // the /register in flight (its seq), 0 when none
 	deferred Event
 
-	terms     termsState
-	tok       tokenState
-	mail      mailState
-	phone     phoneState
-	captcha   captchaState
-	fallback  bool // the popup is open
-	picker    pickerState
-	resolving picking
-	hidden    bool
-	claimed   string // the session whose cross-tab lock this tab holds
-	claimSeq  int
-	claimPoll int // the poll that waits for the claim
-	guest     bool
-	oauth     Delegation
-	policy    matrix.PasswordPolicy // the server's, when it publishes one
-	started   bool
-	pageURL   string
+	terms       termsState
+	tok         tokenState
+	mail        mailState
+	phone       phoneState
+	captcha     captchaState
+	fallback    bool // the popup is open
+	picker      pickerState
+	resolving   picking
+	hidden      bool
+	claimed     string // the session whose cross-tab lock this tab holds
+	claimSeq    int
+	claimPoll   int // the poll that waits for the claim
+	guest       bool
+	oauth       oauthState
+	sso         ssoState
+	embedded    bool                  // in an iframe: flows on other pages run in a popup
+	callbackURL string                // their callback page then
+	policy      matrix.PasswordPolicy // the server's, when it publishes one
+	started     bool
+	pageURL     string
 
 	done struct {
 		result      *matrix.RegisterResponse
@@ -180,6 +187,12 @@ func (e *Engine) handle(ev Event) {
 		if ev.Seq == e.captcha.seq {
 			e.captcha.blocked = true
 		}
+	case WindowOpened:
+		e.windowOpened(ev.OK)
+	case Callback:
+		e.relayed(ev)
+	case ChooseProvider:
+		e.chooseProvider(ev.Index)
 	case PopupOpened:
 		e.fallback = ev.OK
 	case AuthDone:
@@ -280,10 +293,22 @@ func (e *Engine) answer(a Answer) {
 		e.discovered(hs, a.Err)
 	case Metadata:
 		d, _ := a.Value.(Delegation)
-		if a.Err == nil && d.Delegated && matrix.IsWebURL(d.SignUpURL) && e.screen == ScreenForm {
-			e.oauth = d
-			e.screen = ScreenOAuth
-		}
+		e.delegated(d, a.Err)
+	case ClientRegistration:
+		id, _ := a.Value.(string)
+		e.clientRegistered(id, a.Err)
+	case CodeToken:
+		tok, _ := a.Value.(*matrix.OAuthToken)
+		e.tokenAnswered(tok, a.Err)
+	case WhoAmI:
+		w, _ := a.Value.(matrix.Whoami)
+		e.whoamiAnswered(w, a.Err)
+	case LoginFlows:
+		lf, _ := a.Value.(matrix.LoginFlows)
+		e.providersAnswered(lf, a.Err)
+	case TokenLogin:
+		resp, _ := a.Value.(*matrix.LoginResponse)
+		e.tokenLoggedIn(resp, a.Err)
 	case Policy:
 		v, _ := a.Value.(PolicyAnswer)
 		e.policyAnswered(v, a.Err)

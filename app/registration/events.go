@@ -20,6 +20,14 @@ type Start struct {
 	Saved string
 	// Hidden reports whether the tab is hidden at start.
 	Hidden bool
+	// Flow is the tab's saved [Flow] ("" when none).
+	Flow string
+	// Embedded: the page is in an iframe, where the flows on other pages
+	// run in a popup that comes back to CallbackURL (web/callback.html,
+	// a page without Cross-Origin-Opener-Policy, so that it keeps its
+	// opener).
+	Embedded    bool
+	CallbackURL string
 }
 
 // Field names an input the user types into.
@@ -69,6 +77,8 @@ const (
 	PickerKeep                  // keep the current homeserver
 	PickerCustom                // use the typed homeserver
 	Cancel                      // stop waiting for the /register in flight
+	OAuthContinue               // sign up on the OAuth server's page
+	OAuthCancel                 // stop waiting for the sign-up window
 )
 
 // Act is the user's action.

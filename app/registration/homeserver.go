@@ -131,7 +131,7 @@ func (e *Engine) switchHomeserver(hs matrix.Homeserver) {
 	e.hs = hs
 	e.picker = pickerState{}
 	e.screen = ScreenForm
-	e.oauth = Delegation{}
+	e.oauth, e.sso = oauthState{}, ssoState{}
 	e.policy = matrix.PasswordPolicy{}
 	e.names = names{}
 	e.clearErrors()
@@ -144,6 +144,7 @@ func (e *Engine) switchHomeserver(hs matrix.Homeserver) {
 // an OAuth 2.0 server: such servers must not be sent to /register.
 func (e *Engine) checkDelegation() {
 	e.send(Metadata{Base: e.hs.BaseURL}, pending{})
+	e.checkProviders()
 	e.send(Policy{Base: e.hs.BaseURL}, pending{})
 }
 

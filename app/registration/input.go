@@ -16,6 +16,10 @@ func (e *Engine) start(s Start) {
 	e.started = true
 	e.pageURL = s.PageURL
 	e.hidden = s.Hidden
+	e.embedded, e.callbackURL = s.Embedded, s.CallbackURL
+	if e.landing(s) {
+		return
+	}
 	if e.restore(s.Saved) {
 		if !e.confirmedLanding() {
 			e.resume()
@@ -130,6 +134,10 @@ func (e *Engine) act(a Action) {
 		e.pickCustom()
 	case Cancel:
 		e.stopWaiting()
+	case OAuthContinue:
+		e.oauthStart()
+	case OAuthCancel:
+		e.oauthCancel()
 	}
 }
 

@@ -42,7 +42,8 @@ type View struct {
 	Form      FormView
 	Stage     StageView
 	Picker    PickerView
-	OAuth     Delegation
+	OAuth     OAuthView
+	SSO       SSOView
 	Done      DoneView
 }
 
@@ -146,7 +147,7 @@ func (e *Engine) View(now time.Time) View {
 		Screen: e.screen, Homeserver: e.hs, Busy: e.busy(),
 		WaitLeft: e.wait.left(now), Announce: e.wait.announced(now),
 		Retryable: e.retryable, FormError: e.formErr, Contact: e.contact,
-		OAuth: e.oauth,
+		OAuth: e.oauth.view, SSO: e.ssoView(),
 	}
 	v.Form = e.formView()
 	v.Picker = PickerView{

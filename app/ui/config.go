@@ -164,6 +164,22 @@ type Services struct {
 	// a receiver (called on any goroutine).
 	Broadcast   func(msg string)
 	OnBroadcast func(f func(msg string))
+	// SignUpWindow opens the window of a sign-up on another page (OAuth,
+	// SSO) at url (about:blank when empty) from a user action, or, with
+	// move, sends the window it opened there; false when the browser
+	// blocked it or it is gone. CloseSignUpWindow closes it.
+	SignUpWindow      func(url string, move bool) bool
+	CloseSignUpWindow func()
+	// OnRelay registers f to run (on any goroutine) with the callback URL
+	// the sign-up window hands back: only from that window, on this
+	// page's own origin.
+	OnRelay func(f func(url string))
+	// ReplaceURL replaces the page's address (history.replaceState).
+	ReplaceURL func(url string)
+	// Embedded reports whether the page is in a frame; CallbackURL is the
+	// address of web/callback.html, where flows in a popup come back.
+	Embedded    func() bool
+	CallbackURL func() string
 }
 
 // Store is a string key-value store (the tab's sessionStorage).

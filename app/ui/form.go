@@ -19,6 +19,18 @@ func (r *Register) renderForm() app.UI {
 		useLower = app.Button().Type("button").ID("username-lower").Class("link").
 			Text(t.T("username.use", f.Suggestion)).DataSet("act", actAttr(registration.UseSuggestion)).OnClick(r.onAct)
 	}
+	if r.view.SSO.Only {
+		// No password sign-up on this server: its providers alone.
+		return app.Section().ID("signup-form").Class("card").Aria("labelledby", "form-title").Body(
+			app.H1().ID("form-title").Text(r.heading()),
+			r.renderPicker(),
+			app.If(r.Config.Brand() != "", func() app.UI {
+				return app.P().Class("intro").Text(r.intro())
+			}),
+			r.renderAlert(),
+			r.renderSSO(),
+		)
+	}
 	// method="dialog" outside a <dialog> makes a native submission (the
 	// form sent before loader.js or the app took it over, or with
 	// JavaScript off) do nothing: no request, so no password in a body or
@@ -49,6 +61,7 @@ func (r *Register) renderForm() app.UI {
 			r.renderAlert(),
 			r.renderSubmit("submit", t.T("submit"), false),
 			r.renderGuest(),
+			r.renderSSO(),
 		)
 }
 

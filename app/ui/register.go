@@ -65,6 +65,15 @@ func (r *Register) OnInit() {
 	if r.Services.Hidden != nil {
 		start.Hidden = r.Services.Hidden()
 	}
+	if r.Services.Store != nil {
+		start.Flow, _ = r.Services.Store.Get(registration.FlowKey)
+	}
+	if r.Services.Embedded != nil {
+		start.Embedded = r.Services.Embedded()
+	}
+	if r.Services.CallbackURL != nil {
+		start.CallbackURL = r.Services.CallbackURL()
+	}
 	r.focusID, r.sel = p.Focus, [2]int{p.SelStart, p.SelEnd}
 	r.queued = r.eng.Handle(start, now())
 	r.view = r.eng.View(now())
@@ -237,6 +246,11 @@ func (r *Register) listen(ctx app.Context) {
 	if s.OnVisibility != nil {
 		s.OnVisibility(func(hidden bool) {
 			ctx.Dispatch(func(app.Context) { r.send(registration.Visibility{Hidden: hidden}) })
+		})
+	}
+	if s.OnRelay != nil {
+		s.OnRelay(func(u string) {
+			ctx.Dispatch(func(app.Context) { r.send(registration.Callback{URL: u}) })
 		})
 	}
 }

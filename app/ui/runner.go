@@ -138,6 +138,26 @@ func (r *Register) carry(fx []registration.Effect) {
 			if s.Navigate != nil {
 				s.Navigate(f.URL)
 			}
+		case registration.SaveFlow:
+			if b, err := json.Marshal(f.Flow); err == nil && s.Store != nil {
+				s.Store.Set(registration.FlowKey, string(b))
+			}
+		case registration.ForgetFlow:
+			if s.Store != nil {
+				s.Store.Remove(registration.FlowKey)
+			}
+		case registration.OpenWindow:
+			ok := s.SignUpWindow != nil && s.SignUpWindow(f.URL, f.Move)
+			r.send(registration.WindowOpened{OK: ok})
+		case registration.CloseWindow:
+			if s.CloseSignUpWindow != nil {
+				s.CloseSignUpWindow()
+			}
+		case registration.CleanURL:
+			if s.ReplaceURL != nil {
+				s.ReplaceURL(f.URL)
+			}
+
 		}
 	}
 }

@@ -126,7 +126,30 @@ var stories = []story{
 	{"A server that signs up elsewhere (OAuth)", func(c Config) registration.View {
 		v := form(c, registration.FormView{})
 		v.Screen = registration.ScreenOAuth
-		v.OAuth = registration.Delegation{Delegated: true, SignUpURL: "https://auth.example.org/account/", Issuer: "auth.example.org"}
+		v.OAuth = registration.OAuthView{InWidget: true, Issuer: "auth.example.org"}
+		return v
+	}},
+	{"Waiting for the OAuth server's window (embedded)", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.Screen = registration.ScreenOAuth
+		v.OAuth = registration.OAuthView{InWidget: true, Issuer: "auth.example.org", Step: registration.OAuthAway, Popup: true}
+		return v
+	}},
+	{"A server that signs up elsewhere, no OAuth flow in the widget", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.Screen = registration.ScreenOAuth
+		v.OAuth = registration.OAuthView{SignUpURL: "https://auth.example.org/account/", Issuer: "auth.example.org"}
+		return v
+	}},
+	{"Sign-up through identity providers (SSO)", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.SSO.Providers = []matrix.IdentityProvider{{ID: "oidc-github", Name: "GitHub"}, {ID: "oidc-test", Name: "Test IdP"}}
+		return v
+	}},
+	{"A server with SSO only", func(c Config) registration.View {
+		v := form(c, registration.FormView{})
+		v.SSO.Providers = []matrix.IdentityProvider{{ID: "oidc-test", Name: "Test IdP"}}
+		v.SSO.Only = true
 		return v
 	}},
 }

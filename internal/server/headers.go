@@ -17,6 +17,18 @@ type header struct{ name, value string }
 // cannot know what else runs under its parent domain.
 const hstsValue = "max-age=63072000"
 
+// coop is Cross-Origin-Opener-Policy, sent with every page but
+// callbackPage: the callback of a sign-up that runs in a popup (OAuth,
+// SSO, while the widget is embedded). That popup comes back from the
+// authorization server's site; a page with this header would put it in a
+// browsing context group of its own, without its opener, and the widget
+// that opened it would never hear back. The page has no input and only
+// hands its address to a same-origin opener (web/callback.js).
+const (
+	coop         = "Cross-Origin-Opener-Policy"
+	callbackPage = "/web/callback.html"
+)
+
 // permissionsPolicy turns off what a sign-up form never needs.
 const permissionsPolicy = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
@@ -34,7 +46,7 @@ func securityHeaders(c ui.Config, hsts bool) []header {
 		// target=_blank, window.open) loses its handle on it, so it cannot
 		// navigate the widget's tab to a look-alike; the widget's own
 		// popups (the fallback page) keep their opener and report back.
-		{"Cross-Origin-Opener-Policy", "same-origin-allow-popups"},
+		{coop, "same-origin-allow-popups"},
 	}
 	if hsts {
 		hs = append(hs, header{"Strict-Transport-Security", hstsValue})
@@ -171,6 +183,9 @@ func withHeaders(h http.Handler, c ui.Config, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		for _, x := range hs {
+			if x.name == coop && r.URL.Path == callbackPage {
+				continue
+			}
 			hd.Set(x.name, x.value)
 		}
 		if r.TLS != nil && !hsts {

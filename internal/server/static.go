@@ -35,7 +35,8 @@ func Export(dir string, o Options) error {
 	if err := app.GenerateStaticWebsite(dir, h); err != nil {
 		return fmt.Errorf("generating the pages: %w", err)
 	}
-	if err := writeLangPages(dir, &o, h); err != nil {
+	pages, err := writeLangPages(dir, &o, h)
+	if err != nil {
 		return err
 	}
 	if o.Stories {
@@ -46,7 +47,7 @@ func Export(dir string, o Options) error {
 	if err := addPageMeta(dir, pageMeta(contentSecurityPolicy(o.Config))); err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "_headers"), []byte(staticHeaders(o)), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "_headers"), []byte(staticHeaders(o, pages)), 0o644); err != nil {
 		return err
 	}
 	if err := copyDir(o.WebDir, filepath.Join(dir, "web")); err != nil {
@@ -82,7 +83,7 @@ func Export(dir string, o Options) error {
 // dir> and texts, and fixes the link previews of all of them: a static
 // host cannot choose a page from Accept-Language, so each language has an
 // address of its own (index.html is the default language).
-func writeLangPages(dir string, o *Options, def *app.Handler) error {
+func writeLangPages(dir string, o *Options, def *app.Handler) ([]string, error) {
 	p := newPages(o, def)
 	paths := map[string]string{"/": filepath.Join(dir, "index.html")}
 	for lang, h := range p.byLang {
@@ -93,27 +94,31 @@ func writeLangPages(dir string, o *Options, def *app.Handler) error {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, path, nil))
 		if rec.Code != http.StatusOK {
-			return fmt.Errorf("rendering the %s page failed: HTTP %d", lang, rec.Code)
+			return nil, fmt.Errorf("rendering the %s page failed: HTTP %d", lang, rec.Code)
 		}
 		file := filepath.Join(dir, lang, "index.html")
 		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
-			return err
+			return nil, err
 		}
 		if err := os.WriteFile(file, rec.Body.Bytes(), 0o644); err != nil {
-			return err
+			return nil, err
 		}
 		paths[path] = file
 	}
 	for path, file := range paths {
 		b, err := os.ReadFile(file)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := os.WriteFile(file, linkPreview(b, o.PublicURL, o.Prefix, path), 0o644); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	return nil
+	pages := make([]string, 0, len(paths))
+	for path := range paths {
+		pages = append(pages, path)
+	}
+	return pages, nil
 }
 
 // copyDir copies the regular files of src into dst (one level: web/ is

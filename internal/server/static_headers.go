@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -57,14 +58,27 @@ func addPageMeta(dir, meta string) error {
 // staticHeaders is the export's _headers file, the format Netlify and
 // Cloudflare Pages read (a path, then its headers indented): every header
 // the server sends (securityHeaders, frame-ancestors included), and
-// app.wasm's type.
-func staticHeaders(o Options) string {
+// app.wasm's type. Cross-Origin-Opener-Policy goes to the pages (each
+// path of pages, under the prefix) rather than to /*: hosts merge the
+// rules a path matches, and the callback page must not carry it.
+func staticHeaders(o Options, pages []string) string {
 	var sb strings.Builder
 	sb.WriteString("# The widget's security headers, as bin/signup sends them (Netlify and\n")
 	sb.WriteString("# Cloudflare Pages read this file; for other hosts see the README).\n")
 	sb.WriteString(o.Prefix + "/*\n")
+	var opener header
 	for _, h := range securityHeaders(o.Config, o.HSTS) {
+		if h.name == coop {
+			opener = h
+			continue
+		}
 		sb.WriteString("  " + h.name + ": " + h.value + "\n")
+	}
+	sort.Strings(pages)
+	for _, p := range pages {
+		for _, path := range []string{p, p + "index.html"} {
+			sb.WriteString(o.Prefix + path + "\n  " + opener.name + ": " + opener.value + "\n")
+		}
 	}
 	sb.WriteString(o.Prefix + "/web/app.wasm\n")
 	sb.WriteString("  Content-Type: application/wasm\n")
