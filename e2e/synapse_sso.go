@@ -16,9 +16,13 @@ import (
 //     (it prefixes every id but "oidc" with "oidc-"), in GET /login's
 //     m.login.sso identity_providers and in
 //     /login/sso/redirect/{idpId}.
-//   - skip_verification: Synapse checks the discovered metadata with
-//     authlib, whose issuer check refuses a non-https issuer; the test
-//     issuer is http://127.0.0.1:PORT.
+//   - no skip_verification: Synapse checks the discovered metadata with
+//     authlib (https issuer, "code" in response_types_supported, its
+//     client_auth_method in token_endpoint_auth_methods_supported, S256
+//     when PKCE is advertised, jwks_uri), and authlib counts http on a
+//     loopback host (localhost, 127.0.0.1, ::1) as secure, so the test
+//     issuer http://127.0.0.1:PORT passes. Only an http issuer elsewhere
+//     would need skip_verification.
 //   - no user_mapping_provider.config.localpart_template: the mapper then
 //     gives no localpart and Synapse sends a new user to its own page,
 //     /_synapse/client/pick_username/account_details, to choose one.
@@ -53,6 +57,10 @@ const (
 	// SSOConfirmTitle heads the page Synapse shows before sending the
 	// browser to a redirectUrl outside sso.client_whitelist.
 	SSOConfirmTitle = "Continue to your account"
+	// SSONoRegistrationText is the message (#errormsg) of Synapse's error
+	// page (a 400 at SSOCallbackPath, error code mapping_error) for a new
+	// user of a provider with enable_registration: false.
+	SSONoRegistrationText = "User does not exist and registrations are disabled"
 )
 
 // SynapseSSOOptions selects a Synapse with single sign-on.
@@ -107,7 +115,6 @@ func SSOSettings(idp *OIDCProvider, opts SynapseSSOOptions) map[string]any {
 		"client_secret":       idp.ClientSecret,
 		"client_auth_method":  "client_secret_basic",
 		"scopes":              []string{"openid"},
-		"skip_verification":   true,
 		"enable_registration": !opts.NoRegistration,
 		// The default mapper (JinjaOidcMappingProvider) with the subject
 		// in "sub" and no localpart_template.

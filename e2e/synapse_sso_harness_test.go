@@ -4,14 +4,14 @@ import (
 	"encoding/json"
 	"html"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
-	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
 )
 
 // Single sign-on on a real Synapse through the test OpenID provider, at
@@ -35,7 +35,8 @@ func TestSynapseSSOSignUpHTTP(t *testing.T) {
 
 	b := newSSOBrowser(t)
 	var first string
-	t.Run("a new provider user picks a username on Synapse's page", func(t *testing.T) {
+	// The steps after this one need its login token.
+	if !t.Run("a new provider user picks a username on Synapse's page", func(t *testing.T) {
 		page := b.get(t, hs.SSORedirectURL(client.URL+"/done?nonce=n1"))
 		if !strings.Contains(page.body, OIDCLoginUsernameID) {
 			t.Fatalf("the redirect did not end on the provider's login page: %s\n%s", page.url, page.body)
@@ -55,7 +56,9 @@ func TestSynapseSSOSignUpHTTP(t *testing.T) {
 		if got := b.visited(SSOPickUsernamePath); got != 2 {
 			t.Errorf("the picker was visited %d times, want 2 (GET, POST)", got)
 		}
-	})
+	}) {
+		return
+	}
 
 	t.Run("the login token logs in once as the chosen user", func(t *testing.T) {
 		if got := ssoTokenLogin(t, hs, first); got != "@chosen:localhost" {
@@ -128,68 +131,79 @@ func TestSynapseSSOConfirmPage(t *testing.T) {
 	}
 }
 
-// ssoProvider is one of m.login.sso's identity_providers.
-type ssoProvider struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Icon  string `json:"icon"`
-	Brand string `json:"brand"`
-}
-
-// ssoProviders returns the identity providers of m.login.sso in GET /login.
-func ssoProviders(t *testing.T, hs *Synapse) []ssoProvider {
-	t.Helper()
-	code, resp, err := hs.Do(http.MethodGet, "/_matrix/client/v3/login", "", nil)
-	var login struct {
-		Flows []struct {
-			Type string        `json:"type"`
-			IdPs []ssoProvider `json:"identity_providers"`
-		} `json:"flows"`
-	}
-	if err != nil || code != http.StatusOK || json.Unmarshal(resp, &login) != nil {
-		t.Fatalf("GET /login: %d %v %s", code, err, resp)
-	}
-	for _, f := range login.Flows {
-		if f.Type == "m.login.sso" {
-			return f.IdPs
+// Sign-up through the provider does not depend on the homeserver's
+// enable_registration: with registration closed, a new provider user
+// still picks a username and gets an account. The provider's own
+// enable_registration: false (NoRegistration) is what refuses new users,
+// on a Synapse error page, before the picker.
+func TestSynapseSSORegistrationSettings(t *testing.T) {
+	client := startSSOClientPage(t)
+	whitelist := []string{client.URL + "/"}
+	t.Run("the homeserver's registration closed", func(t *testing.T) {
+		hs, idp := StartSynapseSSO(t, SynapseSSOOptions{ClientWhitelist: whitelist,
+			Synapse: SynapseOptions{RegistrationDisabled: true}})
+		idp.AddUser("fay", "idp password")
+		b := newSSOBrowser(t)
+		page := b.login(t, b.get(t, hs.SSORedirectURL(client.URL+"/done?nonce=c1")), "fay", "idp password")
+		if page.url.Path != SSOPickUsernamePath {
+			t.Fatalf("ended at %s, want the username picker", page.url)
 		}
-	}
-	t.Fatalf("no m.login.sso in %s", resp)
-	return nil
+		page = b.post(t, page.url.String(), url.Values{"username": {"fay"}})
+		if got := ssoTokenLogin(t, hs, page.loginToken(t, client.URL+"/done", "c1")); got != "@fay:localhost" {
+			t.Fatalf("user_id = %q", got)
+		}
+	})
+	t.Run("the provider's registration closed", func(t *testing.T) {
+		hs, idp := StartSynapseSSO(t, SynapseSSOOptions{ClientWhitelist: whitelist, NoRegistration: true})
+		idp.AddUser("gus", "idp password")
+		b := newSSOBrowser(t)
+		page := b.login(t, b.get(t, hs.SSORedirectURL(client.URL+"/done?nonce=c2")), "gus", "idp password")
+		if page.code != http.StatusBadRequest || page.url.Path != SSOCallbackPath || b.visited(SSOPickUsernamePath) != 0 ||
+			!strings.Contains(page.body, SSONoRegistrationText) {
+			t.Fatalf("ended at %d %s, want Synapse's error page saying %q", page.code, page.url, SSONoRegistrationText)
+		}
+	})
 }
 
-// ssoTokenLogin logs in with POST /login m.login.token, logs the new
-// device out and returns the user ID.
-func ssoTokenLogin(t *testing.T, hs *Synapse, token string) string {
-	t.Helper()
-	code, resp, err := hs.Do(http.MethodPost, "/_matrix/client/v3/login", "", map[string]any{"type": "m.login.token", "token": token})
-	var ok struct {
-		UserID      string `json:"user_id"`
-		AccessToken string `json:"access_token"`
-	}
-	if err != nil || code != http.StatusOK || json.Unmarshal(resp, &ok) != nil || ok.AccessToken == "" {
-		t.Fatalf("m.login.token login: %d %v %s", code, err, resp)
-	}
-	if code, resp, err := hs.Do(http.MethodPost, "/_matrix/client/v3/logout", ok.AccessToken, map[string]any{}); err != nil || code != http.StatusOK {
-		t.Errorf("logout: %d %v %s", code, err, resp)
-	}
-	return ok.UserID
-}
+// The same in Chromium, with the helpers a widget test uses: from Synapse's
+// redirect URL through the provider's login page and Synapse's username
+// picker to the client's page with loginToken in its URL; then a second
+// sign-in to a page outside sso.client_whitelist, through Synapse's
+// confirmation page, as the same Matrix user.
+func TestSynapseSSOSignUpBrowser(t *testing.T) {
+	client := startSSOClientPage(t)
+	base := client.URL + "/signed-in"
+	hs, idp := StartSynapseSSO(t, SynapseSSOOptions{ClientWhitelist: []string{base}})
+	idp.AddUser("erin", "idp password")
+	ctx := NewBrowser(t)
 
-// startSSOClientPage serves the client's page that Synapse sends the
-// browser back to (any path: a small page saying so).
-func startSSOClientPage(t *testing.T) *httptest.Server {
-	t.Helper()
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		io.WriteString(w, `<!doctype html><html lang="en"><head><title>Client page</title></head><body><p id="client-page">Back at the client.</p></body></html>`)
-	}))
-	t.Cleanup(srv.Close)
-	return srv
+	do(t, ctx, chromedp.Navigate(hs.SSORedirectURL(base+"?nonce=b1")))
+	signInAtTestIdP(t, ctx, "erin", "idp password")
+	pickSynapseUsername(t, ctx, "erin.b")
+	u := waitSSOReturn(t, ctx, base)
+	if u.Query().Get("nonce") != "b1" {
+		t.Errorf("the client's query was not kept: %s", u)
+	}
+	if got := ssoTokenLogin(t, hs, u.Query().Get("loginToken")); got != "@erin.b:localhost" {
+		t.Fatalf("user_id = %q", got)
+	}
+
+	elsewhere := client.URL + "/elsewhere"
+	do(t, ctx, chromedp.Navigate(hs.SSORedirectURL(elsewhere+"?nonce=b2")))
+	signInAtTestIdP(t, ctx, "erin", "idp password")
+	continueAtSynapse(t, ctx)
+	u = waitSSOReturn(t, ctx, elsewhere)
+	if got := ssoTokenLogin(t, hs, u.Query().Get("loginToken")); got != "@erin.b:localhost" {
+		t.Fatalf("second sign-in: user_id = %q", got)
+	}
+	if got := idp.Logins(); len(got) != 2 {
+		t.Errorf("logins at the provider = %q, want two", got)
+	}
 }
 
 // ssoBrowser is an HTTP client that follows redirects, keeps cookies and
-// records the URLs it went through.
+// records the URLs it went through. Go's cookie jar, like a browser, sends
+// Secure cookies (Synapse's oidc_session) to http://127.0.0.1.
 type ssoBrowser struct {
 	c    *http.Client
 	path []*url.URL
@@ -209,7 +223,7 @@ func newSSOBrowser(t *testing.T) *ssoBrowser {
 		t.Fatal(err)
 	}
 	b := &ssoBrowser{}
-	b.c = &http.Client{Jar: loopbackJar{jar}, CheckRedirect: func(req *http.Request, via []*http.Request) error {
+	b.c = &http.Client{Jar: jar, CheckRedirect: func(req *http.Request, via []*http.Request) error {
 		b.path = append(b.path, req.URL)
 		if len(via) > 20 {
 			return http.ErrUseLastResponse
@@ -303,27 +317,4 @@ func (p ssoPage) loginToken(t *testing.T, base, nonce string) string {
 		t.Fatalf("ended at %d %s, want %s?nonce=%s&loginToken=…\n%s", p.code, p.url, base, nonce, p.body)
 	}
 	return q.Get("loginToken")
-}
-
-// loopbackJar is a cookie jar that treats http://127.0.0.1 like https,
-// as browsers do for a loopback address (a secure context): Synapse's
-// OpenID session cookie is Secure, and Go's jar would not send it over
-// http.
-type loopbackJar struct{ http.CookieJar }
-
-func (j loopbackJar) SetCookies(u *url.URL, cookies []*http.Cookie) {
-	j.CookieJar.SetCookies(secureLoopback(u), cookies)
-}
-
-func (j loopbackJar) Cookies(u *url.URL) []*http.Cookie {
-	return j.CookieJar.Cookies(secureLoopback(u))
-}
-
-func secureLoopback(u *url.URL) *url.URL {
-	if ip := net.ParseIP(u.Hostname()); u.Scheme == "http" && ip != nil && ip.IsLoopback() {
-		c := *u
-		c.Scheme = "https"
-		return &c
-	}
-	return u
 }
