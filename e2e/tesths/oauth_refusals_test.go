@@ -1,6 +1,8 @@
 package tesths
 
 import (
+	"crypto/sha256"
+	"encoding/base64"
 	"maps"
 	"net/http"
 	"net/url"
@@ -241,6 +243,15 @@ func TestOAuthTokenRefusals(t *testing.T) {
 			wantOAuthError(t, code, b, c.wantStatus, c.wantErr)
 		})
 	}
+	t.Run("a code_verifier under 43 characters, though its S256 is the challenge", func(t *testing.T) {
+		short := verifier[:42]
+		sum := sha256.Sum256([]byte(short))
+		n++
+		code := f.codeFor(t, clientID, base64.RawURLEncoding.EncodeToString(sum[:]), "short"+strings.Repeat("x", n))
+		status, _, b := call(t, f.s, "POST", f.s.AuthURL+PathOAuthToken, url.Values{"grant_type": {"authorization_code"}, "code": {code},
+			"redirect_uri": {f.redirect}, "client_id": {clientID}, "code_verifier": {short}}.Encode())
+		wantOAuthError(t, status, b, 400, "invalid_grant")
+	})
 	t.Run("JSON is refused", func(t *testing.T) {
 		form := good()
 		body := map[string]any{}
@@ -258,6 +269,19 @@ func TestOAuthTokenRefusals(t *testing.T) {
 		}
 		code, _, b := call(t, f.s, "POST", f.s.AuthURL+PathOAuthToken, form.Encode())
 		wantOAuthError(t, code, b, 400, "invalid_grant")
+	})
+	t.Run("a code used again after 20 seconds ends its session", func(t *testing.T) {
+		form := good()
+		_, _, tok := f.token(t, form)
+		f.s.mu.Lock()
+		g := f.s.oauth.codes[form.Get("code")]
+		g.exchanged = g.exchanged.Add(-codeReuseKill - 1)
+		f.s.mu.Unlock()
+		code, _, b := call(t, f.s, "POST", f.s.AuthURL+PathOAuthToken, form.Encode())
+		wantOAuthError(t, code, b, 400, "invalid_grant")
+		if code, _ := whoami(t, f.s, tok["access_token"].(string)); code != 401 {
+			t.Fatalf("the session of the reused code lives on: %d", code)
+		}
 	})
 	t.Run("an expired code", func(t *testing.T) {
 		form := good()
