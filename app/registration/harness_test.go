@@ -42,6 +42,22 @@ func baseOf(r Request) []string {
 		return []string{r.Base}
 	case Discover:
 		return []string{r.Input}
+	case Policy:
+		return []string{r.Base}
+	case ClientRegistration:
+		return []string{r.Endpoint}
+	case CodeToken:
+		return []string{r.X.Endpoint}
+	case Revoke:
+		return []string{r.Endpoint}
+	case WhoAmI:
+		return []string{r.Base}
+	case LoginFlows:
+		return []string{r.Base}
+	case TokenLogin:
+		return []string{r.Base}
+	case Logout:
+		return []string{r.Base}
 	}
 	return nil
 }
@@ -58,6 +74,7 @@ type conv struct {
 	timers   []timer
 	effects  []Effect // every effect, in order
 	saved    string   // the tab's sessionStorage
+	flow     string   // the tab's saved Flow
 	locks    map[string]bool
 	sentReg  int // /register requests sent
 }
@@ -118,6 +135,14 @@ func (c *conv) record(fx []Effect) {
 			c.saved = string(b)
 		case Forget:
 			c.saved = ""
+		case SaveFlow:
+			b, err := json.Marshal(f.Flow)
+			if err != nil {
+				c.t.Fatal(err)
+			}
+			c.flow = string(b)
+		case ForgetFlow:
+			c.flow = ""
 		case Abort:
 			// The request stays in flight until answered (a runner's
 			// abort makes it fail fast).
