@@ -33,10 +33,10 @@ import (
 // client (built with its WebClient: client_secret_basic, the code flow)
 // and its redirect URIs, which [opStorage] answers from
 // [OIDCProvider.AllowRedirectURI]. The example's login UI
-// (example/server/exampleop) is not used: it logs with the process-wide
-// slog default, exits the process on a setup error and derives the token
-// key from a fixed string; the login page here is a small form whose ids
-// the browser helpers rely on.
+// (example/server/exampleop) is not used: its setup replaces the
+// process-wide slog default, exits the process on an error (log.Fatal) and
+// derives the token key from a fixed string; the login page here is a
+// small form whose ids the browser helpers rely on.
 
 // Element ids of the provider's login page (GET /login/username): the
 // browser fills OIDCLoginUsernameID and OIDCLoginPasswordID and clicks
