@@ -32,6 +32,8 @@ type chromium struct {
 	cancel  func()
 	dir     string
 	version string
+	// start is the start page every measured navigation begins on.
+	start string
 }
 
 func startChromium(exe, logPath string) (*chromium, error) {
@@ -118,6 +120,7 @@ type tab struct {
 	ctx    context.Context
 	cancel func()
 	window browser.WindowID
+	start  string // the start page's URL (start.go)
 
 	mu   sync.Mutex
 	resp map[network.RequestID]*pageResponse
@@ -151,7 +154,7 @@ func (c *chromium) newTabWith(p *profile, track bool, pre string) (*tab, error) 
 	began := time.Now()
 	defer func() { fmt.Fprintf(debugLog, "new tab: %v\n", time.Since(began).Round(time.Millisecond)) }()
 	ctx, cancel := chromedp.NewContext(c.ctx, chromedp.WithNewBrowserContext())
-	t := &tab{ctx: ctx, cancel: cancel, resp: map[network.RequestID]*pageResponse{}}
+	t := &tab{ctx: ctx, cancel: cancel, start: c.start, resp: map[network.RequestID]*pageResponse{}}
 	if err := startTarget(ctx); err != nil {
 		cancel()
 		return nil, err
@@ -345,12 +348,11 @@ func (t *tab) load(s *server, url string, st settle, timeout time.Duration) (vis
 	defer func() {
 		fmt.Fprintf(debugLog, "load %s (settle %d): %v (ready at %.0f ms, fcp %.0f ms): %s\n", url, st, time.Since(began).Round(time.Millisecond), v.ready, v.fcp, v.timeline)
 	}()
-	t.pageNet(true)
-	m := s.proxy.mark()
-	if err := t.navigate(url); err != nil {
+	var m mark
+	if err := t.open(url, func() { t.pageNet(true); m = s.proxy.mark() }); err != nil {
 		return v, err
 	}
-	if err := waitJS(t.ctx, `window.__bench && __bench.ready !== null && __bench.usable !== null && __bench.fcp !== null`, timeout); err != nil {
+	if err := waitJS(t.ctx, `location.origin === `+jsString(originOf(url))+` && window.__bench && __bench.ready !== null && __bench.usable !== null && __bench.fcp !== null`, timeout); err != nil {
 		return v, err
 	}
 	if st == settleSW {

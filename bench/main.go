@@ -159,6 +159,12 @@ func run(runs, regRuns, phoneRuns int, outPath, exe, flagStr string) error {
 		return err
 	}
 	defer c.close()
+	startURL, stopStart, err := startPage()
+	if err != nil {
+		return err
+	}
+	defer stopStart()
+	c.start = startURL
 
 	m := &measurements{runs: runs}
 	var phases []string

@@ -27,10 +27,10 @@ func (c *chromium) phoneSignup(s *server, hs *homeserver, n int) (phoneRun, erro
 		return r, err
 	}
 	defer t.close()
-	if err := t.navigate(s.URL() + "/"); err != nil {
+	if err := t.open(s.URL()+"/", nil); err != nil {
 		return r, err
 	}
-	if err := waitJS(t.ctx, `window.__bench && __bench.usable !== null`, 60*time.Second); err != nil {
+	if err := waitJS(t.ctx, `location.origin === `+jsString(s.URL())+` && window.__bench && __bench.usable !== null`, 60*time.Second); err != nil {
 		return r, err
 	}
 	pw := "a good long password"

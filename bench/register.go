@@ -120,10 +120,10 @@ func (c *chromium) register(s *server, hs *homeserver, n int, dumpDir string) (r
 	user := fmt.Sprintf("bench%duser", n)
 	email := user + "@example.org"
 	since := time.Now()
-	if err := t.navigate(s.URL() + "/?token=" + benchToken); err != nil {
+	if err := t.open(s.URL()+"/?token="+benchToken, nil); err != nil {
 		return r, err
 	}
-	if err := waitJS(t.ctx, `window.__bench && __bench.ready !== null`, 60*time.Second); err != nil {
+	if err := waitJS(t.ctx, `location.origin === `+jsString(s.URL())+` && window.__bench && __bench.ready !== null`, 60*time.Second); err != nil {
 		return r, err
 	}
 	do := func(what string, actions ...chromedp.Action[chromedp.Void]) error {
