@@ -51,4 +51,23 @@ func TestReadmeStaticHeaders(t *testing.T) {
 			}
 		}
 	})
+
+	t.Run("both examples serve the callback page without COOP, and the rest of the headers", func(t *testing.T) {
+		block := readmeBlock(t, "nginx")
+		_, loc, ok := strings.Cut(block, "location = /signup/web/callback.html {")
+		if !ok {
+			t.Fatal("the nginx example has no location for web/callback.html")
+		}
+		loc, _, _ = strings.Cut(loc, "\n}")
+		for _, h := range securityHeaders(c, false) {
+			line := `add_header ` + h.name + ` "` + h.value + `" always;`
+			if has := strings.Contains(loc, line); has != (h.name != coop) {
+				t.Errorf("nginx callback location: %s present %v", h.name, has)
+			}
+		}
+		caddy := readmeBlock(t, "caddyfile")
+		if !strings.Contains(caddy, "header "+callbackPage+" {\n        -"+coop+"\n        defer\n    }") {
+			t.Errorf("the Caddy example does not drop %s from %s (deferred)", coop, callbackPage)
+		}
+	})
 }
