@@ -10,6 +10,7 @@ package registration
 import (
 	"encoding/json"
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +73,13 @@ func (m *model) session(base string) string {
 	return s
 }
 
+// guestSession is a session in the answer to a guest registration: a
+// request body of its own, so not the user's latest session.
+func (m *model) guestSession() string {
+	m.next++
+	return fmt.Sprintf("s%d", m.next)
+}
+
 // answer is the model's answer to one request: status, body, headers, or
 // a network failure.
 func (m *model) answer(r Request, c *conv) (status int, body string, headers []string, netErr bool) {
@@ -103,12 +111,19 @@ func (m *model) answer(r Request, c *conv) (status int, body string, headers []s
 		case 5:
 			return 400, `{"errcode":"M_USER_IN_USE","error":"taken"}`, nil, false
 		case 6:
-			return 401, `{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1500,"flows":` + m.flows() + `,"session":"` + m.session(base) + `"}`, nil, false
+			s := m.guestSession()
+			if r.Kind != matrix.KindGuest {
+				s = m.session(base)
+			}
+			return 401, `{"errcode":"M_LIMIT_EXCEEDED","retry_after_ms":1500,"flows":` + m.flows() + `,"session":"` + s + `"}`, nil, false
 		case 7:
 			return 401, `{"errcode":"M_BAD_JSON","error":"invalid captcha response"}`, nil, false
 		}
 		s := m.sessions[base]
-		if s == "" || m.src.n(4) == 0 {
+		switch {
+		case r.Kind == matrix.KindGuest:
+			s = m.guestSession()
+		case s == "" || m.src.n(4) == 0:
 			s = m.session(base)
 		}
 		completed := `[]`
@@ -156,7 +171,39 @@ func (m *model) answer(r Request, c *conv) (status int, body string, headers []s
 		}
 		return 200, `{"versions":["v1.11"]}`, nil, false
 	case Metadata:
+		if m.src.n(3) == 0 {
+			return 200, oauthMetadata(nil), nil, false
+		}
 		return 404, `{"errcode":"M_UNRECOGNIZED"}`, nil, false
+	case LoginFlows:
+		if m.src.n(2) == 0 {
+			return 200, ssoFlows, nil, false
+		}
+		return 200, `{"flows":[{"type":"m.login.password"}]}`, nil, false
+	case ClientRegistration:
+		switch m.src.n(3) {
+		case 0:
+			return 400, `{"error":"invalid_client_metadata"}`, nil, false
+		case 1:
+			return 0, "", nil, true
+		}
+		return 201, `{"client_id":"c1"}`, nil, false
+	case CodeToken:
+		if r.X.Verifier == "" || strings.Contains(r.X.Verifier, fuzzPassword) {
+			c.t.Fatalf("token request %+v", r.X)
+		}
+		if m.src.n(3) == 0 {
+			return 400, `{"error":"invalid_grant"}`, nil, false
+		}
+		return 200, `{"access_token":"at","token_type":"Bearer","refresh_token":"rt"}`, nil, false
+	case WhoAmI:
+		m.success = true
+		return 200, `{"user_id":"@alice:example.org"}`, nil, false
+	case TokenLogin:
+		m.success = true
+		return 200, `{"user_id":"@alice:example.org","access_token":"syt"}`, nil, false
+	case Revoke, Logout:
+		return 200, `{}`, nil, false
 	case HandOff:
 		return 401, `{"flows":[{"stages":["m.login.password"]}],"session":"x"}`, nil, false
 	}
@@ -172,7 +219,8 @@ func FuzzConversation(f *testing.F) {
 		op := config.Config{Version: config.CurrentVersion,
 			Homeserver:   config.Homeserver{Choices: []config.Choice{{Name: "B", URL: "https://b.example.net", ServerName: "b.example.net"}}, AllowCustom: true},
 			Registration: config.Registration{Guests: true}}
-		c := newConv(t, Settings{Operator: op}, Start{PageURL: "https://widget.example/?token=abc"})
+		c := newConv(t, Settings{Operator: op}, Start{PageURL: "https://widget.example/?token=abc",
+			Embedded: src.n(2) == 0, CallbackURL: "https://widget.example/web/callback.html"})
 		m := &model{src: src, sessions: map[string]string{}, sidOf: map[string]string{}, urlOf: map[string]string{}}
 		c.fill("alice", fuzzPassword)
 		doneAt := -1
@@ -219,8 +267,25 @@ func FuzzConversation(f *testing.F) {
 				if c.view().Form.Password == "" {
 					c.do(Typed{Field: FieldPasswordAgain, Value: fuzzPassword})
 				}
+			case k == 15:
+				// The other pages' flows: a provider, the popup's
+				// answer, a callback (of this tab's flow, or forged).
+				switch src.n(3) {
+				case 0:
+					c.do(ChooseProvider{Index: src.n(2)})
+				case 1:
+					c.do(WindowOpened{OK: src.n(2) == 0})
+				default:
+					state := "forged"
+					if f, ok := lastOf[OpenWindow](c); ok && src.n(2) == 0 {
+						if u, err := url.Parse(f.URL); err == nil {
+							state = u.Query().Get("state")
+						}
+					}
+					c.do(Callback{URL: "https://widget.example/web/callback.html?code=x&state=" + state})
+				}
 			default:
-				c.act(Action(src.n(int(Cancel) + 1)))
+				c.act(Action(src.n(int(OAuthCancel) + 1)))
 			}
 			if fuzzTrace {
 				t.Logf("step %d k=%d: screen %v effects %s", steps, -1, c.view().Screen, describeFx(c.effects[before:]))
@@ -246,8 +311,14 @@ func checkEffects(t *testing.T, c *conv, fx []Effect, done bool) {
 		switch f := f.(type) {
 		case Send:
 			sends++
-			if _, handOff := f.Req.(HandOff); done && !handOff {
-				t.Fatalf("%T sent after the welcome panel", f.Req)
+			switch f.Req.(type) {
+			case HandOff, Revoke, Logout:
+				// What follows a sign-up: the hand-off, and the
+				// widget's own session ended.
+			default:
+				if done {
+					t.Fatalf("%T sent after the welcome panel", f.Req)
+				}
 			}
 			if d, ok := f.Req.(Discover); ok && strings.Contains(d.Input, fuzzPassword) {
 				t.Fatal("the password as a homeserver")
