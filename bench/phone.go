@@ -45,8 +45,10 @@ func (c *chromium) phoneSignup(s *server, hs *homeserver, n int) (phoneRun, erro
 	if err := chromedp.Do(t.ctx, chromedp.Click(chromedp.ID("submit"))); err != nil {
 		return r, fmt.Errorf("submitting: %w", err)
 	}
-	if err := waitJS(t.ctx, `__bench.success !== null`, 120*time.Second); err != nil {
-		return r, err
+	if err := waitJS(t.ctx, `__bench.success !== null`, 60*time.Second); err != nil {
+		// What the user sees instead: the page's messages.
+		seen, _ := evalJS[string](t.ctx, `[...document.querySelectorAll("#form-error, .status, .error, #stage-title, h1")].map(e => (e.id || e.className) + ": " + e.textContent.trim()).filter(s => !s.endsWith(": ")).join(" | ") + " | data-ready=" + (document.getElementById("signup") || {dataset: {}}).dataset.ready`)
+		return r, fmt.Errorf("no welcome panel within 60 s of the submit; the page shows: %s", seen)
 	}
 	times, err := evalJS[[4]float64](t.ctx, `[__bench.usable, __bench.submit, __bench.ready, __bench.success]`)
 	if err != nil {
