@@ -209,3 +209,18 @@ func TestSSO(t *testing.T) {
 		t.Error("a refused token is no error")
 	}
 }
+
+// An identity provider's icon loads from the legacy thumbnail endpoint,
+// and only a well-formed mxc URI becomes a URL.
+func TestIconURL(t *testing.T) {
+	c := matrix.NewClient("https://hs.example.org", nil)
+	if got := c.IconURL("mxc://example.org/AbC-1_x", 48); got != "https://hs.example.org/_matrix/media/v3/thumbnail/example.org/AbC-1_x?height=48&method=scale&width=48" {
+		t.Errorf("IconURL = %q", got)
+	}
+	for _, bad := range []string{"", "https://evil.example/x.png", "mxc://example.org/", "mxc://exa mple.org/x",
+		"mxc://example.org/../../admin", "mxc://example.org/x?y", "javascript:alert(1)", "mxc:///x"} {
+		if got := c.IconURL(bad, 48); got != "" {
+			t.Errorf("IconURL(%q) = %q, want none", bad, got)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strconv"
+	"strings"
 )
 
 // IdentityProvider is one of m.login.sso's identity_providers: a
@@ -72,6 +74,26 @@ func (c *Client) GetLoginFlows(ctx context.Context) (LoginFlows, error) {
 func (c *Client) SSORedirectURL(idp, redirect string) string {
 	q := url.Values{"redirectUrl": {redirect}, "action": {"register"}, "org.matrix.msc3824.action": {"register"}}
 	return c.URL("/_matrix/client/v3/login/sso/redirect/"+url.PathEscape(idp), q)
+}
+
+// IconURL is where an identity provider's icon (an mxc:// URI) loads
+// without authentication: the homeserver's legacy thumbnail endpoint,
+// which servers with authenticated media (Synapse since 1.120 by default)
+// answer only for older media; "" for anything but a well-formed mxc URI.
+// See https://spec.matrix.org/v1.16/client-server-api/#get_matrixmediav3thumbnailservernamemediaid.
+func (c *Client) IconURL(mxc string, px int) string {
+	rest, ok := strings.CutPrefix(mxc, "mxc://")
+	server, media, ok2 := strings.Cut(rest, "/")
+	if !ok || !ok2 || !ValidServerName(server) || media == "" || len(media) > 255 {
+		return ""
+	}
+	for i := 0; i < len(media); i++ {
+		if b := media[i]; !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
+			return ""
+		}
+	}
+	n := strconv.Itoa(px)
+	return c.URL("/_matrix/media/v3/thumbnail/"+server+"/"+media, url.Values{"width": {n}, "height": {n}, "method": {"scale"}})
 }
 
 // LoginResponse is the answer of POST /login.

@@ -31,8 +31,11 @@ type OAuthView struct {
 	// operator asked for OAuth and the server has none).
 	InWidget  bool
 	SignUpURL string
-	Step      OAuthStep
-	Error     Msg
+	// Declined says why the widget links out instead (metadata it cannot
+	// use, or an authorization server the operator did not trust).
+	Declined Msg
+	Step     OAuthStep
+	Error    Msg
 	// Popup: the flow runs in a popup (the widget is embedded); Blocked
 	// that the browser refused to open it.
 	Popup, Blocked bool
@@ -117,7 +120,12 @@ func (e *Engine) delegated(d Delegation, err error) {
 	}
 	md := d.Metadata
 	e.oauth = oauthState{view: OAuthView{Issuer: hostOf(md.Issuer), SignUpURL: md.SignUpURL(), Popup: e.embedded, Error: keep}}
-	if md.Problem() == "" && e.trusts(md) {
+	switch p := md.Problem(); {
+	case p != "":
+		e.oauth.view.Declined = Msg{Key: "oauth.declined", Args: []any{e.oauth.view.Issuer}, Detail: string(p)}
+	case !e.trusts(md):
+		e.oauth.view.Declined = msg("oauth.untrusted", hostOf(md.TokenEndpoint))
+	default:
 		e.oauth.md = md
 		e.oauth.view.InWidget = true
 	}

@@ -393,6 +393,17 @@ func TestOAuthMetadataTheWidgetDeclines(t *testing.T) {
 			if !tc.in && v.OAuth.SignUpURL != "https://hs.example.org/account/" {
 				t.Errorf("link %q", v.OAuth.SignUpURL)
 			}
+			want := ""
+			switch {
+			case tc.in:
+			case strings.Contains(tc.name, "untrusted"):
+				want = "oauth.untrusted"
+			default:
+				want = "oauth.declined"
+			}
+			if v.OAuth.Declined.Key != want {
+				t.Errorf("declined %+v, want %q", v.OAuth.Declined, want)
+			}
 			c.act(OAuthContinue)
 			if hasPending[ClientRegistration](c) != tc.in {
 				t.Errorf("client registration sent: %v", !tc.in)

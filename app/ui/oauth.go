@@ -5,6 +5,7 @@ import (
 
 	"github.com/maxence-charriere/go-app/v10/pkg/app"
 
+	"signup/app/matrix"
 	"signup/app/registration"
 )
 
@@ -21,6 +22,9 @@ func (r *Register) renderOAuth() app.UI {
 	switch {
 	case !o.InWidget:
 		body = []app.UI{app.P().Text(t.T("oauth.body")), errUI,
+			app.If(o.Declined.Key != "", func() app.UI {
+				return app.P().ID("oauth-declined").Class("hint").Text(t.T(o.Declined.Key, o.Declined.Args...))
+			}),
 			app.If(o.SignUpURL != "", func() app.UI {
 				return app.A().ID("oauth-link").Class("button").Href(SafeAttr(o.SignUpURL)).
 					Rel("noopener noreferrer").Text(t.T("oauth.go", o.Issuer))
@@ -31,7 +35,7 @@ func (r *Register) renderOAuth() app.UI {
 		body = []app.UI{
 			app.P().ID("oauth-status").Role("status").Text(t.T("oauth.away")), errUI,
 			app.Div().Class("actions").Body(
-				app.Button().Type("button").ID("oauth-continue").Class("button").Text(t.T("oauth.again")).
+				app.Button().Type("button").ID("oauth-continue").Class("primary").Text(t.T("oauth.again")).
 					DataSet("act", actAttr(registration.OAuthContinue)).OnClick(r.onAct),
 				app.Button().Type("button").ID("oauth-cancel").Class("link").Text(t.T("oauth.cancel")).
 					DataSet("act", actAttr(registration.OAuthCancel)).OnClick(r.onAct),
@@ -45,7 +49,7 @@ func (r *Register) renderOAuth() app.UI {
 		}
 		body = []app.UI{
 			app.P().Text(t.T("oauth.body.widget", o.Issuer)), errUI,
-			app.Button().Type("button").ID("oauth-continue").Class("button").Disabled(opening).
+			app.Button().Type("button").ID("oauth-continue").Class("primary").Disabled(opening).
 				Aria("busy", opening).Text(label).
 				DataSet("act", actAttr(registration.OAuthContinue)).OnClick(r.onAct),
 		}
@@ -76,12 +80,22 @@ func (r *Register) renderSSO() app.UI {
 		}),
 		app.Range(s.Providers).Slice(func(i int) app.UI {
 			p := s.Providers[i]
-			return app.Button().Type("button").ID("sso-"+registration.Slug(p.ID)).Class("button sso__provider").
+			// The icon where it loads without authentication; hidden
+			// when it does not (decorative: the name says it all).
+			var icon app.UI
+			if u := matrix.NewClient(r.view.Homeserver.BaseURL, nil).IconURL(p.Icon, 48); u != "" {
+				icon = app.Img().Class("sso__icon").Src(SafeAttr(u)).Alt("").Aria("hidden", true).
+					Attr("width", 20).Attr("height", 20).On("error", hideElement)
+			}
+			return app.Button().Type("button").ID("sso-"+registration.Slug(p.ID)).Class("secondary sso__provider").
 				Disabled(s.Finishing).DataSet("sso", strconv.Itoa(i)).OnClick(r.onProvider).
-				Text(t.T("sso.continue", p.Name))
+				Body(icon, app.Span().Text(t.T("sso.continue", p.Name)))
 		}),
 	)
 }
+
+// hideElement hides an image that did not load.
+func hideElement(ctx app.Context, _ app.Event) { ctx.JSSrc().Set("hidden", true) }
 
 // onProvider is a click on a provider's button (data-sso, its index).
 func (r *Register) onProvider(ctx app.Context, _ app.Event) {

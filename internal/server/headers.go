@@ -75,7 +75,17 @@ func contentSecurityPolicy(c ui.Config) string {
 		}
 	}
 	style := []string{"'self'"}
-	img := []string{"'self'", "data:"}
+	// Images from the homeserver too: its identity providers' icons.
+	img := []string{"'self'", "data:", matrix.Origin(c.HomeserverURL)}
+	for _, ch := range op.Homeserver.Choices {
+		img = appendOrigin(img, ch.URL)
+	}
+	if op.Homeserver.AllowCustom {
+		img = append(img, "https:")
+		if strings.HasPrefix(c.HomeserverURL, "http:") {
+			img = append(img, "http:")
+		}
+	}
 	font := []string{"'self'"}
 	style = appendOrigin(style, op.Brand.Stylesheet)
 	font = appendOrigin(font, op.Brand.Stylesheet)
