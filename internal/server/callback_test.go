@@ -37,7 +37,7 @@ func TestCallbackPageWithoutOpenerPolicy(t *testing.T) {
 	if got := rec.Header().Get("Content-Security-Policy"); got == "" {
 		t.Error("the callback page sends no CSP")
 	}
-	if got := headersOf(srv, "/").Get(coop); got != "same-origin-allow-popups" {
+	if got := headersOf(t, srv, "/").Get(coop); got != "same-origin-allow-popups" {
 		t.Errorf("the page sends %s %q", coop, got)
 	}
 

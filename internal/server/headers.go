@@ -176,7 +176,7 @@ func metaPolicy(csp string) string {
 	return strings.Join(kept, "; ")
 }
 
-// withHeaders sets the security headers (securityHeaders) on every
+// withHeaders sets the security headers hs (securityHeaders) on every
 // response: a strict Content-Security-Policy (scripts from self only, WASM
 // compilation allowed, requests only to self and the homeserver, framing
 // by self only), nosniff, no referrer, and a Permissions-Policy that turns
@@ -188,8 +188,7 @@ func metaPolicy(csp string) string {
 // by −4 and 0 ms and interactive by −9 and +1 ms (medians of the pairwise
 // differences): such a navigation changes renderer process anyway. Only a
 // fresh about:blank tab pays a process swap (about 40 ms of first paint).
-func withHeaders(h http.Handler, c ui.Config, hsts bool) http.Handler {
-	hs := securityHeaders(c, hsts)
+func withHeaders(h http.Handler, hs []header, hsts bool) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		hd := w.Header()
 		for _, x := range hs {

@@ -28,6 +28,8 @@ type pages struct {
 	version   string
 	publicURL string
 	prefix    string
+	// style replaces the page's link to /app.css (nil: the link stays).
+	style *inlineStyle
 }
 
 // newPages builds a handler per enabled language (every catalogue when
@@ -84,8 +86,11 @@ func (p *pages) lang(r *http.Request) string {
 
 func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	lang := p.lang(r)
-	etag := `"` + p.version + "-" + lang + `"`
+	enc := pageEncoding(r)
+	// One ETag per representation: language and Content-Coding.
+	etag := `"` + p.version + "-" + lang + strings.TrimSuffix("-"+enc, "-") + `"`
 	w.Header().Add("Vary", "Accept-Language")
+	w.Header().Add("Vary", "Accept-Encoding")
 	w.Header().Set("Content-Language", lang)
 	w.Header().Set("Cache-Control", "no-cache")
 	w.Header().Set("ETag", etag)
@@ -101,12 +106,16 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.byLang[lang].ServeHTTP(rec, r2)
 	body := rec.Body.Bytes()
 	if rec.Code == http.StatusOK {
-		body = linkPreview(body, p.publicURL, p.prefix, "/")
+		body = p.style.apply(linkPreview(body, p.publicURL, p.prefix, "/"))
 	}
 	for k, v := range rec.Header() {
 		if k != "Etag" && k != "Cache-Control" && k != "Content-Length" {
 			w.Header()[k] = v
 		}
+	}
+	if enc != "" {
+		body = encodePage(enc, body)
+		w.Header().Set("Content-Encoding", enc)
 	}
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(rec.Code)

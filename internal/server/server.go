@@ -187,7 +187,10 @@ func New(o Options) (http.Handler, error) {
 	}
 	mux.Handle("/app.css", sheet)
 	page := pageOnly(h)
-	mux.Handle("/{$}", pageOnly(newPages(&o, h)))
+	style := newInlineStyle(css, o.Prefix)
+	pg := newPages(&o, h)
+	pg.style = style
+	mux.Handle("/{$}", pageOnly(pg))
 	if o.Stories {
 		mux.Handle("/stories", storiesPage(o))
 	}
@@ -200,7 +203,11 @@ func New(o Options) (http.Handler, error) {
 		mux.Handle("/"+name, rewrite("/web/"+name, assets))
 	}
 	// Anything else is the mux's 404: go-app gets only the routes it owns.
-	return withHeaders(mux, o.Config, o.HSTS), nil
+	hs := securityHeaders(o.Config, o.HSTS)
+	if style != nil {
+		hs = withStyleSource(hs, style.source)
+	}
+	return withHeaders(mux, hs, o.HSTS), nil
 }
 
 // goAppResources are the paths go-app's handler generates (besides the

@@ -2,7 +2,9 @@ package server
 
 import (
 	"compress/gzip"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -370,8 +372,15 @@ func TestPage(t *testing.T) {
 				t.Errorf("inline script: %s", s[0])
 			}
 		}
-		if strings.Contains(page, "<style") {
-			t.Error("the page has a <style> element")
+		// The one <style> is the stylesheet, allowed by its hash alone.
+		styles := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindAllStringSubmatch(page, -1)
+		if len(styles) != 1 || strings.Count(page, "<style") != 1 {
+			t.Fatalf("%d <style> elements, want the stylesheet's one", strings.Count(page, "<style"))
+		}
+		sum := sha256.Sum256([]byte(styles[0][1]))
+		want := []string{"'self'", "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"}
+		if got := parseCSP(serve("GET", "/").Header().Get("Content-Security-Policy"))["style-src"]; !slices.Equal(got, want) {
+			t.Errorf("style-src %q, want %q (the <style>'s hash)", got, want)
 		}
 		if m := inlineRe.FindAllString(page, -1); len(m) > 0 {
 			t.Errorf("inline attributes: %q", m)
@@ -441,15 +450,17 @@ func TestNew(t *testing.T) {
 }
 
 func TestStyleSheet(t *testing.T) {
-	t.Run("the page links one stylesheet, /app.css, so one request blocks its first paint", func(t *testing.T) {
-		page := serve("GET", "/").Body.String()
-		links := regexp.MustCompile(`<link [^>]*rel="stylesheet"[^>]*>`).FindAllString(page, -1)
-		if len(links) != 1 || !strings.Contains(links[0], `href="/app.css"`) {
-			t.Fatalf("stylesheet links: %q", links)
-		}
-	})
 	rec := serve("GET", "/app.css")
 	css := rec.Body.String()
+	t.Run("the page holds /app.css in a <style> and links no stylesheet, so no request blocks its first paint", func(t *testing.T) {
+		page := serve("GET", "/").Body.String()
+		if links := regexp.MustCompile(`<link [^>]*rel="stylesheet"[^>]*>`).FindAllString(page, -1); len(links) != 0 {
+			t.Fatalf("stylesheet links: %q", links)
+		}
+		if !strings.Contains(page, "<style>"+css+"</style>") {
+			t.Fatalf("the page does not hold /app.css in a <style>:\n%s", page)
+		}
+	})
 	t.Run("/app.css holds go-app's loader rules, web/app.css and the brand, in that order", func(t *testing.T) {
 		if rec.Code != 200 || rec.Header().Get("Content-Type") != "text/css; charset=utf-8" {
 			t.Fatalf("status %d, Content-Type %q", rec.Code, rec.Header().Get("Content-Type"))

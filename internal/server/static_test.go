@@ -33,11 +33,37 @@ func exportedSite(t *testing.T, o Options) (dir string, srv http.Handler) {
 	return dir, srv
 }
 
-// headersOf is the response headers h sends for a GET of path.
-func headersOf(h http.Handler, path string) http.Header {
+// headersOf is the response headers h sends for a GET of path, its
+// Content-Security-Policy as the static export must write it: the
+// server's page holds its stylesheet, allowed by one hash source in
+// style-src, where the export's links /app.css (inlineStyle). The hash is
+// dropped after checking that there is exactly one.
+func headersOf(t *testing.T, h http.Handler, path string) http.Header {
+	t.Helper()
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest("GET", path, nil))
-	return rec.Header()
+	hd := rec.Header()
+	var kept []string
+	hashes := 0
+	for _, d := range strings.Split(hd.Get("Content-Security-Policy"), "; ") {
+		if strings.HasPrefix(d, "style-src ") {
+			var src []string
+			for _, f := range strings.Fields(d) {
+				if strings.HasPrefix(f, "'sha256-") {
+					hashes++
+					continue
+				}
+				src = append(src, f)
+			}
+			d = strings.Join(src, " ")
+		}
+		kept = append(kept, d)
+	}
+	if hashes != 1 {
+		t.Fatalf("the server's style-src has %d hash sources, want its stylesheet's one: %s", hashes, hd.Get("Content-Security-Policy"))
+	}
+	hd.Set("Content-Security-Policy", strings.Join(kept, "; "))
+	return hd
 }
 
 // withoutDirective drops one directive from a policy.
@@ -83,7 +109,7 @@ func TestExportSecurityHeaders(t *testing.T) {
 			Embed:      config.Embed{AllowedOrigins: []string{"https://blog.example.com"}},
 			Homeserver: config.Homeserver{TrustedOrigins: []string{"https://id.example.com"}}}}
 	dir, srv := exportedSite(t, Options{Config: cfg, WebDir: webDir})
-	served := headersOf(srv, "/")
+	served := headersOf(t, srv, "/")
 	page, err := os.ReadFile(filepath.Join(dir, "index.html"))
 	if err != nil {
 		t.Fatal(err)
@@ -136,7 +162,7 @@ func TestExportSecurityHeaders(t *testing.T) {
 				t.Errorf("_headers sets %s, which the server does not send so", name)
 			}
 		}
-		if got, want := file["/web/app.wasm"]["Content-Type"], headersOf(srv, "/web/app.wasm").Get("Content-Type"); got != want {
+		if got, want := file["/web/app.wasm"]["Content-Type"], headersOf(t, srv, "/web/app.wasm").Get("Content-Type"); got != want {
 			t.Errorf("_headers /web/app.wasm Content-Type %q, the server sends %q", got, want)
 		}
 	})
@@ -144,7 +170,7 @@ func TestExportSecurityHeaders(t *testing.T) {
 	t.Run("with -hsts and a prefix, _headers covers the prefix and carries HSTS as the server does", func(t *testing.T) {
 		dir, srv := exportedSite(t, Options{Config: testConfig(), WebDir: webDir, HSTS: true, Prefix: "/signup"})
 		file := readHeadersFile(t, filepath.Join(dir, "_headers"))
-		served := headersOf(srv, "/")
+		served := headersOf(t, srv, "/")
 		if served.Get("Strict-Transport-Security") == "" {
 			t.Fatal("the server sends no HSTS with HSTS set")
 		}

@@ -20,7 +20,8 @@ import (
 // go-app's: go-app's own rules (its loading screen), then web/app.css, then
 // the operator's brand (BrandCSS). One render-blocking request instead of
 // three lets the pre-rendered form paint sooner (make bench: first
-// contentful paint).
+// contentful paint); bin/signup's page holds it in a <style> instead
+// (inlineStyle), the static export's links it.
 func pageCSS(h *app.Handler, webDir string, brand config.Brand) ([]byte, error) {
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/app.css", nil))

@@ -1,0 +1,124 @@
+package server
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/andybalholm/brotli"
+)
+
+// inlineStyle is the page's stylesheet (pageCSS) written into the
+// pre-rendered page as a <style> in place of go-app's <link> to /app.css:
+// the form paints without waiting for a second request (make bench: first
+// contentful paint). The Content-Security-Policy allows exactly this
+// content by its hash (CSP Level 3, section 8.4, hash-source:
+// https://www.w3.org/TR/CSP3/#grammardef-hash-source), never
+// 'unsafe-inline'. bin/signup only: the static export keeps the <link>, so
+// the policy an operator writes into a file server's config (README,
+// Static hosting) does not change with every edit of the brand or of
+// web/app.css.
+type inlineStyle struct {
+	// tag is <style>css</style>.
+	tag []byte
+	// source is the policy's hash source, 'sha256-…'.
+	source string
+	// href is the <link>'s href the tag replaces, under the site's prefix.
+	href string
+}
+
+// newInlineStyle returns nil when css could end the <style> element early
+// (it holds "</"): such a stylesheet stays a request of its own.
+func newInlineStyle(css []byte, prefix string) *inlineStyle {
+	if bytes.Contains(css, []byte("</")) || bytes.Contains(css, []byte("<!--")) {
+		return nil
+	}
+	sum := sha256.Sum256(css)
+	tag := append(append([]byte("<style>"), css...), "</style>"...)
+	return &inlineStyle{tag: tag, source: "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'", href: prefix + "/app.css"}
+}
+
+// apply replaces the page's <link rel="stylesheet"> to s.href with the
+// <style>; go-app writes a tag's attributes in no fixed order. A page
+// without that link is returned unchanged.
+func (s *inlineStyle) apply(page []byte) []byte {
+	if s == nil {
+		return page
+	}
+	rest := page
+	off := 0
+	for {
+		i := bytes.Index(rest, []byte("<link "))
+		if i < 0 {
+			return page
+		}
+		j := bytes.IndexByte(rest[i:], '>')
+		if j < 0 {
+			return page
+		}
+		tag := string(rest[i : i+j+1])
+		if strings.Contains(tag, ` href="`+s.href+`"`) && strings.Contains(tag, ` rel="stylesheet"`) {
+			start, end := off+i, off+i+j+1
+			out := make([]byte, 0, len(page)-(end-start)+len(s.tag))
+			out = append(append(append(out, page[:start]...), s.tag...), page[end:]...)
+			return out
+		}
+		off += i + j + 1
+		rest = rest[i+j+1:]
+	}
+}
+
+// withStyleSource adds source to the style-src of the Content-Security-Policy
+// in hs.
+func withStyleSource(hs []header, source string) []header {
+	out := make([]header, len(hs))
+	copy(out, hs)
+	for i, h := range out {
+		if h.name != "Content-Security-Policy" {
+			continue
+		}
+		ds := strings.Split(h.value, "; ")
+		for k, d := range ds {
+			if strings.HasPrefix(d, "style-src ") {
+				ds[k] = d + " " + source
+			}
+		}
+		out[i].value = strings.Join(ds, "; ")
+	}
+	return out
+}
+
+// pageEncoding picks the page's Content-Coding from Accept-Encoding (RFC
+// 9110, section 12.5.3): br, else gzip, else none (""). The page is small
+// (the form, the stylesheet, go-app's head), so it is compressed for each
+// response, at a quality that costs well under a millisecond.
+func pageEncoding(r *http.Request) string {
+	accept := r.Header.Get("Accept-Encoding")
+	for _, enc := range []string{"br", "gzip"} {
+		if acceptsEncoding(accept, enc) {
+			return enc
+		}
+	}
+	return ""
+}
+
+// encodePage compresses body with enc (pageEncoding).
+func encodePage(enc string, body []byte) []byte {
+	var b bytes.Buffer
+	var w io.WriteCloser
+	switch enc {
+	case "br":
+		w = brotli.NewWriterLevel(&b, 5)
+	case "gzip":
+		w, _ = gzip.NewWriterLevel(&b, 6)
+	default:
+		return body
+	}
+	w.Write(body)
+	w.Close()
+	return b.Bytes()
+}
