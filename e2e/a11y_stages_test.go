@@ -193,6 +193,18 @@ func TestA11yMoreStages(t *testing.T) {
 				checkLangDir(t, ctx, l.Lang, l.Dir)
 				checkAxe(t, ctx, "the OAuth-delegated panel")
 			})
+
+			t.Run("OAuth sign-up in the widget", func(t *testing.T) {
+				hs := tesths.Start(t, tesths.Config{OAuth: &tesths.OAuthConfig{AllowInsecureURIs: true}})
+				s := StartSignup(t, "-homeserver", hs.URL, "-server-name", "localhost")
+				ctx := openWidget(t, s, l.Accept, "/")
+				host := strings.TrimPrefix(hs.URL, "http://") // the issuer's host, with its port
+				want := msg(t, lang, "oauth.title", host)
+				waitText(t, ctx, "#oauth-title", want)
+				waitText(t, ctx, "#oauth-continue", msg(t, lang, "oauth.go", host))
+				checkTitle(t, ctx, want)
+				checkAxe(t, ctx, "the OAuth panel with its Continue button")
+			})
 		})
 	}
 }

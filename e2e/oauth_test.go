@@ -79,10 +79,23 @@ func TestOAuthSignUp(t *testing.T) {
 		})
 	}
 
+	t.Run("metadata over plain http: the link, and why", func(t *testing.T) {
+		hs := oauthServer(t, false, func(o *tesths.OAuthConfig) {
+			o.Patch = map[string]any{"token_endpoint": "http://auth.example.org/oauth2/token"}
+		})
+		ctx, _ := startWidget(t, hs.URL)
+		waitJS(t, ctx, `document.getElementById("oauth-link") !== null`, "the link to the account page")
+		waitText(t, ctx, "#oauth-declined", "cannot create the account itself")
+		if n := len(hs.OAuthClients()); n != 0 {
+			t.Errorf("%d client registrations", n)
+		}
+	})
+
 	t.Run("its own origin, not trusted: the link to the server's page", func(t *testing.T) {
 		hs := oauthServer(t, true, nil)
 		ctx, _ := startWidget(t, hs.URL)
 		waitJS(t, ctx, `document.getElementById("oauth-link") !== null`, "the link to the account page")
+		waitText(t, ctx, "#oauth-declined", "has not allowed")
 		if eval[bool](t, ctx, `document.getElementById("oauth-continue") !== null`) {
 			t.Error("the widget would send a code to an origin the operator did not trust")
 		}

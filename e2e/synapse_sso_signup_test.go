@@ -25,6 +25,7 @@ func TestSynapseSSOSignUpInWidget(t *testing.T) {
 	if !eval[bool](t, ctx, `document.getElementById("username") !== null`) {
 		t.Error("a server with passwords too lost its form")
 	}
+	checkAxe(t, ctx, "the form with an identity provider")
 	do(t, ctx, chromedp.Click(chromedp.ID("sso-"+SSOIdPID)))
 	signInAtTestIdP(t, ctx, "tess", "the provider's password")
 	pickSynapseUsername(t, ctx, "tessa")
@@ -41,5 +42,45 @@ func TestSynapseSSOSignUpInWidget(t *testing.T) {
 	back := waitSSOReturn(t, ctx, sig.URL+"/again")
 	if got := ssoTokenLogin(t, hs, back.Query().Get("loginToken")); got != "@tessa:"+hs.ServerName {
 		t.Errorf("the second sign-in is %q", got)
+	}
+}
+
+// A Synapse without password sign-up (password_config.enabled: false) and
+// with an identity provider: the widget shows the provider's button alone,
+// no username or password to type, and signs up through it.
+func TestSynapseSSOOnly(t *testing.T) {
+	hs, idp := StartSynapseSSO(t, SynapseSSOOptions{
+		ClientWhitelist: []string{"http://127.0.0.1:"},
+		Synapse:         SynapseOptions{Extra: map[string]any{"password_config": map[string]any{"enabled": false}}},
+	})
+	idp.AddUser("uma", "the provider's password")
+	ctx, _ := startWidget(t, hs.BaseURL)
+	waitText(t, ctx, "#sso-"+SSOIdPID, "Continue with "+SSOIdPName)
+	if eval[bool](t, ctx, `document.getElementById("username") !== null || document.getElementById("password") !== null`) {
+		t.Error("a server without passwords shows the password form")
+	}
+	checkAxe(t, ctx, "the identity providers alone")
+	do(t, ctx, chromedp.Click(chromedp.ID("sso-"+SSOIdPID)))
+	signInAtTestIdP(t, ctx, "uma", "the provider's password")
+	pickSynapseUsername(t, ctx, "uma")
+	waitAfterNavigation(t, ctx, `document.getElementById("success") !== null`, "the welcome panel after SSO")
+	waitText(t, ctx, "#success", "@uma:"+hs.ServerName)
+}
+
+// An identity provider's icon is drawn where it loads without
+// authentication, and hidden where it does not (Synapse's authenticated
+// media, the default since 1.120, answers the unauthenticated thumbnail
+// with 404): the button keeps its name, with no broken image.
+func TestSynapseSSOIconHidden(t *testing.T) {
+	hs, _ := StartSynapseSSO(t, SynapseSSOOptions{IdPIcon: "mxc://" + synapseServerName + "/NoSuchIcon"})
+	ctx, _ := startWidget(t, hs.BaseURL)
+	waitText(t, ctx, "#sso-"+SSOIdPID, "Continue with "+SSOIdPName)
+	src := eval[string](t, ctx, `(document.querySelector("#sso-`+SSOIdPID+` img") || {}).src || ""`)
+	if want := hs.BaseURL + "/_matrix/media/v3/thumbnail/" + synapseServerName + "/NoSuchIcon?"; !strings.HasPrefix(src, want) {
+		t.Fatalf("icon src %q, want %s…", src, want)
+	}
+	waitJS(t, ctx, `document.querySelector("#sso-`+SSOIdPID+` img").hidden`, "the icon that did not load to be hidden")
+	if w := eval[float64](t, ctx, `document.querySelector("#sso-`+SSOIdPID+` img").getBoundingClientRect().width`); w != 0 {
+		t.Errorf("the hidden icon takes %vpx", w)
 	}
 }
