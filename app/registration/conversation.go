@@ -62,7 +62,7 @@ func (e *Engine) newSession() {
 	e.prefer = ""
 	e.mail = mailState{address: e.mail.address}
 	e.phone = phoneState{country: e.phone.country, number: e.phone.number}
-	e.tok.err, e.tok.status, e.tok.checking = Msg{}, Msg{}, false
+	e.tok.err = Msg{}
 	e.terms = termsState{}
 	e.captcha = captchaState{seq: e.captcha.seq + 1}
 	e.fallback = false

@@ -30,31 +30,6 @@ func started(t *testing.T, s Settings, first string) *conv {
 	return c
 }
 
-// Defect 3: a token validity answer that arrives after the user went
-// back, changed the password and submitted again belongs to the old
-// session: it is dropped (no nil session, no second /register).
-func TestLateTokenValidityIsDropped(t *testing.T) {
-	c := started(t, Settings{}, token401)
-	c.typeIn(FieldToken, "tok")
-	c.act(TokenContinue)
-	check, _ := pendingOf[TokenValidity](c)
-	c.act(Back)
-	c.typeIn(FieldPassword, "another long password")
-	c.typeIn(FieldConfirm, "another long password")
-	c.act(Submit)
-	if _, r := pendingOf[Register](c); r.Body.Auth != nil {
-		t.Fatalf("the new submit carried auth %+v: a changed password is a new session", r.Body.Auth)
-	}
-	before := c.sentReg
-	c.answer(check, 200, `{"valid":true}`)
-	if c.sentReg != before {
-		t.Fatal("the old session's token check sent a /register")
-	}
-	if v := c.view(); v.Stage.Token.Error.Key != "" || v.Screen != ScreenForm {
-		t.Fatalf("the stale answer changed the view: %+v", v)
-	}
-}
-
 // Defect 3, the phone: a code check answered after Back is dropped.
 func TestLateCodeCheckIsDropped(t *testing.T) {
 	c := started(t, Settings{}, phone401)

@@ -6,13 +6,9 @@ import (
 	"signup/app/matrix"
 )
 
-// Validity is the answer to [TokenValidity]: Supported is false when the
-// server has no validity endpoint (the check is then skipped).
-type Validity struct{ Valid, Supported bool }
-
 // Do carries out one request through d and returns what [Answer] carries:
 // *matrix.RegisterResponse, *matrix.RequestTokenResponse, bool (code
-// accepted, name available), [Validity], matrix.Homeserver, [Delegation]
+// accepted, name available), matrix.Homeserver, [Delegation]
 // or the login token (string).
 func Do(ctx context.Context, d matrix.Doer, req Request) (any, error) {
 	ctx, cancel := context.WithTimeout(ctx, req.Timeout())
@@ -26,9 +22,6 @@ func Do(ctx context.Context, d matrix.Doer, req Request) (any, error) {
 		return matrix.NewClient(r.Base, d).RequestMSISDNToken(ctx, r.Body)
 	case SubmitCode:
 		return matrix.NewClient(r.Base, d).SubmitToken(ctx, r.URL, r.SID, r.Secret, r.Code)
-	case TokenValidity:
-		valid, supported, err := matrix.NewClient(r.Base, d).TokenValidityFor(ctx, r.Stage, r.Token)
-		return Validity{Valid: valid, Supported: supported}, err
 	case Available:
 		return matrix.NewClient(r.Base, d).Available(ctx, r.Name)
 	case Discover:

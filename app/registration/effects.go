@@ -167,14 +167,6 @@ type SubmitCode struct {
 	URL, SID, Secret, Code string
 }
 
-// TokenValidity asks whether a registration token is valid.
-type TokenValidity struct {
-	_     noEq
-	Base  string
-	Stage matrix.AuthType
-	Token string
-}
-
 // Available is GET /_matrix/client/v3/register/available.
 type Available struct {
 	_          noEq
@@ -233,9 +225,6 @@ func (PhoneToken) Timeout() time.Duration { return tokenTimeout }
 
 // Timeout implements Request.
 func (SubmitCode) Timeout() time.Duration { return tokenTimeout }
-
-// Timeout implements Request.
-func (TokenValidity) Timeout() time.Duration { return discoverTimeout }
 
 // Timeout implements Request.
 func (Available) Timeout() time.Duration { return checkTimeout }

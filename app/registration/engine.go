@@ -282,9 +282,6 @@ func (e *Engine) answer(a Answer) {
 	case SubmitCode:
 		ok, _ := a.Value.(bool)
 		e.codeChecked(ok, a.Err, r)
-	case TokenValidity:
-		v, _ := a.Value.(Validity)
-		e.tokenChecked(v, a.Err, r.Token)
 	case Available:
 		ok, _ := a.Value.(bool)
 		e.nameChecked(r.Name, ok, a.Err, p.check)

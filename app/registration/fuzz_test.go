@@ -161,8 +161,6 @@ func (m *model) answer(r Request, c *conv) (status int, body string, headers []s
 			c.t.Fatalf("code for sid %q of another session", r.SID)
 		}
 		return 200, `{"success":` + fmt.Sprint(m.src.n(2) == 0) + `}`, nil, false
-	case TokenValidity:
-		return 200, `{"valid":` + fmt.Sprint(m.src.n(2) == 0) + `}`, nil, false
 	case Available:
 		return 200, `{"available":true}`, nil, false
 	case Discover:

@@ -32,8 +32,6 @@ func baseOf(r Request) []string {
 		return []string{r.Base}
 	case SubmitCode:
 		return []string{r.Base, r.URL}
-	case TokenValidity:
-		return []string{r.Base}
 	case Available:
 		return []string{r.Base}
 	case Metadata:

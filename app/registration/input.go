@@ -80,7 +80,7 @@ func (e *Engine) typed(t Typed) {
 	case FieldCode:
 		e.phone.code, e.phone.err = v, Msg{}
 	case FieldToken:
-		e.tok.value, e.tok.err, e.tok.status = v, Msg{}, Msg{}
+		e.tok.value, e.tok.err = v, Msg{}
 	case FieldServer:
 		e.picker.custom, e.picker.err = v, Msg{}
 	case FieldPasswordAgain:

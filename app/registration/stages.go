@@ -29,10 +29,8 @@ func (t termsState) all() bool {
 
 // tokenState is the m.login.registration_token stage.
 type tokenState struct {
-	value    string
-	err      Msg
-	status   Msg
-	checking bool
+	value string
+	err   Msg
 }
 
 // captchaState is the m.login.recaptcha stage.
@@ -99,7 +97,6 @@ func (e *Engine) enterStage(s matrix.AuthType) {
 // check, an email or SMS request) no longer apply.
 func (e *Engine) leave() {
 	e.visit++
-	e.tok.checking, e.tok.status = false, Msg{}
 	e.mail.sending, e.phone.sending = false, false
 	e.fallback = false
 }
@@ -171,7 +168,7 @@ func (e *Engine) termsContinue() {
 // submits {type, token, session}.
 func (e *Engine) tokenContinue() {
 	tok := strings.TrimSpace(e.tok.value)
-	if !e.onStage(matrix.AuthRegistrationToken) || e.busy() || e.tok.checking || e.waiting() {
+	if !e.onStage(matrix.AuthRegistrationToken) || e.busy() || e.waiting() {
 		return
 	}
 	if tok == "" || len(tok) > maxTokenLength {
@@ -182,30 +179,12 @@ func (e *Engine) tokenContinue() {
 		e.focus("token")
 		return
 	}
-	e.tok.checking, e.tok.status, e.tok.err = true, msg("token.checking"), Msg{}
+	// Straight to /register: the stage itself says whether the token is
+	// valid (a 401 comes back to the field as "not valid"), so asking the
+	// validity endpoint first would only cost a round trip.
+	e.tok.err = Msg{}
 	e.formErr, e.retryable = Msg{}, false // the retry answers the last failure
-	e.sendLocal(TokenValidity{Base: e.hs.BaseURL, Stage: e.auth.ServerName(matrix.AuthRegistrationToken), Token: tok})
-}
-
-func (e *Engine) tokenChecked(v Validity, err error, tok string) {
-	e.tok.checking, e.tok.status = false, Msg{}
-	if err != nil && !v.Supported {
-		err = nil
-	}
-	switch {
-	case err != nil:
-		if _, limited := matrix.RetryAfter(err); limited {
-			e.rateLimited(err)
-			return
-		}
-		// The check is only a courtesy: let /register decide.
-		e.submitStage(uiaa.RegistrationToken(e.auth.Session, tok), Act{Action: TokenContinue})
-	case v.Supported && !v.Valid:
-		e.tok.err = msg("token.invalid")
-		e.focus("token")
-	default:
-		e.submitStage(uiaa.RegistrationToken(e.auth.Session, tok), Act{Action: TokenContinue})
-	}
+	e.submitStage(uiaa.RegistrationToken(e.auth.Session, tok), Act{Action: TokenContinue})
 }
 
 // submitStage sends a stage's auth dict, or, while an email poll is in

@@ -95,9 +95,8 @@ type TermsView struct {
 
 // TokenView is the registration token stage.
 type TokenView struct {
-	Value         string
-	Error, Status Msg
-	Checking      bool
+	Value string
+	Error Msg
 }
 
 // EmailView is the email stage.
@@ -262,7 +261,7 @@ func (e *Engine) stageView() StageView {
 	case matrix.AuthTerms:
 		s.Terms = TermsView{Policies: e.terms.policies, Accepted: e.terms.accepted, Bad: e.terms.bad, All: e.terms.all()}
 	case matrix.AuthRegistrationToken:
-		s.Token = TokenView{Value: e.tok.value, Error: e.tok.err, Status: e.tok.status, Checking: e.tok.checking}
+		s.Token = TokenView{Value: e.tok.value, Error: e.tok.err}
 	case matrix.AuthEmail:
 		m := e.mail
 		s.Email = EmailView{Address: m.address, Error: m.err, Status: m.status, Sent: m.sid != "",

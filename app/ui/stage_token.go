@@ -12,8 +12,8 @@ func (r *Register) renderToken() app.UI {
 	return app.Form().ID("token-form").NoValidate(true).DataSet("act", actAttr(registration.TokenContinue)).OnSubmit(r.onAct).Body(
 		field{ID: "token", Label: t.T("token"), Type: "text", Value: tv.Value,
 			AutoComplete: "one-time-code", Username: true, Hint: t.T("token.hint"),
-			Status: r.msg(tv.Status), Error: r.msg(tv.Error),
+			Error: r.msg(tv.Error),
 			Field: registration.FieldToken, OnInput: r.onTyped}.render(),
-		r.renderStageButton("token-continue", t.T("continue"), tv.Checking),
+		r.renderStageButton("token-continue", t.T("continue"), false),
 	)
 }
