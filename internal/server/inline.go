@@ -7,6 +7,8 @@ import (
 	"encoding/base64"
 	"io"
 	"net/http"
+	"net/http/httptest"
+	"strconv"
 	"strings"
 
 	"github.com/andybalholm/brotli"
@@ -121,4 +123,51 @@ func encodePage(enc string, body []byte) []byte {
 	w.Write(body)
 	w.Close()
 	return b.Bytes()
+}
+
+// encoded serves go-app's scripts, service worker and manifest (h) br or
+// gzip as Accept-Encoding allows (pageEncoding): go-app sends them as they
+// are, some 30 kB that a first visit fetches beside app.wasm. Each
+// encoding has its own ETag, the version's with the encoding appended
+// (go-app's is the version alone); the answer varies with
+// Accept-Encoding.
+type encoded struct {
+	h       http.Handler
+	version string
+}
+
+func (e encoded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Add("Vary", "Accept-Encoding")
+	enc := pageEncoding(r)
+	if enc == "" {
+		e.h.ServeHTTP(w, r)
+		return
+	}
+	etag := `"` + e.version + "-" + enc + `"`
+	if r.Header.Get("If-None-Match") == etag {
+		w.Header().Set("Cache-Control", "no-cache")
+		w.Header().Set("ETag", etag)
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	r2 := r.Clone(r.Context())
+	r2.Header.Del("If-None-Match")
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, r2)
+	body := rec.Body.Bytes()
+	for k, v := range rec.Header() {
+		if k != "Etag" && k != "Content-Length" {
+			w.Header()[k] = v
+		}
+	}
+	if rec.Code == http.StatusOK {
+		body = encodePage(enc, body)
+		w.Header().Set("Content-Encoding", enc)
+		w.Header().Set("ETag", etag)
+	}
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(rec.Code)
+	if r.Method != http.MethodHead {
+		w.Write(body)
+	}
 }

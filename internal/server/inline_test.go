@@ -94,3 +94,38 @@ func TestInlineStyle(t *testing.T) {
 		}
 	})
 }
+
+func TestGoAppResourcesEncoded(t *testing.T) {
+	for _, p := range []string{"/app.js", "/wasm_exec.js", "/app-worker.js", "/manifest.webmanifest"} {
+		t.Run(p+" is sent gzip to a browser that accepts it, with an ETag of its own", func(t *testing.T) {
+			plain := serve("GET", p)
+			rec := serve("GET", p, "Accept-Encoding", "gzip")
+			if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Content-Type") != plain.Header().Get("Content-Type") {
+				t.Fatalf("status %d, Content-Encoding %q, Content-Type %q", rec.Code, rec.Header().Get("Content-Encoding"), rec.Header().Get("Content-Type"))
+			}
+			if cl := rec.Header().Get("Content-Length"); cl != strconv.Itoa(rec.Body.Len()) {
+				t.Errorf("Content-Length %s for %d bytes", cl, rec.Body.Len())
+			}
+			zr, err := gzip.NewReader(rec.Body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if b, err := io.ReadAll(zr); err != nil || string(b) != plain.Body.String() {
+				t.Fatalf("decodes to %d bytes (%v), the plain response has %d", len(b), err, plain.Body.Len())
+			}
+			etag := rec.Header().Get("ETag")
+			if etag == "" || etag == plain.Header().Get("ETag") {
+				t.Errorf("ETag %q, the plain response's %q", etag, plain.Header().Get("ETag"))
+			}
+			if again := serve("GET", p, "Accept-Encoding", "gzip", "If-None-Match", etag); again.Code != http.StatusNotModified {
+				t.Errorf("with its ETag: status %d", again.Code)
+			}
+			if again := serve("GET", p, "If-None-Match", plain.Header().Get("ETag")); again.Code != http.StatusNotModified {
+				t.Errorf("the plain response with its ETag: status %d", again.Code)
+			}
+			if !strings.Contains(strings.Join(plain.Header().Values("Vary"), ","), "Accept-Encoding") {
+				t.Errorf("Vary %q", plain.Header().Values("Vary"))
+			}
+		})
+	}
+}

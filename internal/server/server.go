@@ -186,7 +186,7 @@ func New(o Options) (http.Handler, error) {
 		return nil, err
 	}
 	mux.Handle("/app.css", sheet)
-	page := pageOnly(h)
+	page := pageOnly(encoded{h: h, version: o.Version})
 	style := newInlineStyle(css, o.Prefix)
 	pg := newPages(&o, h)
 	pg.style = style
