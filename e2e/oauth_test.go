@@ -24,13 +24,28 @@ func oauthServer(t *testing.T, separate bool, patch func(*tesths.OAuthConfig)) *
 	return tesths.Start(t, tesths.Config{OAuth: oc})
 }
 
-// signUpAtAS fills the authorization server's sign-up page.
+// signUpAtAS fills the authorization server's sign-up page, once the
+// browser has arrived there.
 func signUpAtAS(t *testing.T, ctx context.Context, user, password string) {
 	t.Helper()
-	do(t, ctx, chromedp.WaitVisible(chromedp.ID("as-username")),
-		chromedp.SendKeys(chromedp.ID("as-username"), user),
+	onASPage(t, ctx, chromedp.SendKeys(chromedp.ID("as-username"), user),
 		chromedp.SendKeys(chromedp.ID("as-password"), password),
 		chromedp.Click(chromedp.ID("as-create")))
+}
+
+// onASPage waits (across the navigation there) for the authorization
+// server's page, then runs steps on it, each bounded in time: a step
+// begun while the previous page was still leaving could otherwise wait
+// for ever.
+func onASPage(t *testing.T, ctx context.Context, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	waitAfterNavigation(t, ctx, `document.getElementById("as-username") !== null && document.readyState === "complete"`,
+		"the authorization server's page")
+	tctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(tctx, steps...); err != nil {
+		t.Fatalf("on the authorization server's page: %v\npage text: %s", err, pageText(ctx))
+	}
 }
 
 // The whole round trip on a server that delegates accounts to OAuth 2.0,
@@ -113,8 +128,8 @@ func TestOAuthSignUpErrors(t *testing.T) {
 		hs := oauthServer(t, false, nil)
 		ctx, _ := startWidget(t, hs.URL)
 		waitJS(t, ctx, `document.getElementById("oauth-continue") !== null`, "the Continue button")
-		do(t, ctx, chromedp.Click(chromedp.ID("oauth-continue")),
-			chromedp.WaitVisible(chromedp.ID("as-cancel")), chromedp.Click(chromedp.ID("as-cancel")))
+		do(t, ctx, chromedp.Click(chromedp.ID("oauth-continue")))
+		onASPage(t, ctx, chromedp.Click(chromedp.ID("as-cancel")))
 		waitAfterNavigation(t, ctx, `(document.getElementById("oauth-error") || {}).textContent?.includes("You cancelled the sign-up")`, "the cancel said")
 		waitJS(t, ctx, `document.getElementById("oauth-continue") !== null`, "Continue, to start again")
 		do(t, ctx, chromedp.Click(chromedp.ID("oauth-continue")))

@@ -81,7 +81,7 @@ func TestOperatorBranding(t *testing.T) {
 	t.Run("pre-rendered, without the WASM", func(t *testing.T) {
 		do(t, ctx, chromedp.Navigate(s.URL+"/?wasm=false"))
 		waitJS(t, ctx, `document.readyState === "complete" && document.getElementById("signup") !== null &&
-			[...document.styleSheets].some(s => (s.href || "").endsWith("/app.css"))`, "the pre-rendered page")
+			[...document.styleSheets].some(s => s.ownerNode && s.ownerNode.tagName === "STYLE")`, "the pre-rendered page with its inline stylesheet")
 		got := eval[brandSeen](t, ctx, brandJS)
 		if got.Ready == "true" {
 			t.Fatalf("the app took over although ?wasm=false: this is not the pre-rendered page")
