@@ -166,7 +166,8 @@ func run(args []string) error {
 		return err
 	}
 	h, err := server.New(server.Options{
-		Config:    ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op, RequestTimeout: f.timeout},
+		Config: ui.Config{HomeserverURL: hs.BaseURL, ServerName: hs.ServerName, Operator: *op, RequestTimeout: f.timeout,
+			AuthPath: hs.Auth},
 		WebDir:    f.web,
 		Version:   f.version,
 		Stories:   f.stories,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strconv"
 	"strings"
 )
 
@@ -47,6 +48,41 @@ type Homeserver struct {
 	BaseURL string
 	// ServerName is the part after the colon in user IDs, when known.
 	ServerName string
+	// Auth is where the server's OAuth 2.0 metadata is, learnt from its
+	// /versions (AuthStable, AuthUnstable), or AuthUnknown: then both
+	// are tried.
+	Auth AuthPath
+}
+
+// AuthPath says which auth_metadata endpoint a server serves.
+type AuthPath int
+
+// The paths.
+const (
+	AuthUnknown  AuthPath = iota
+	AuthStable            // /versions lists v1.15 or later
+	AuthUnstable          // an earlier server: MSC2965's unstable path
+)
+
+// AuthPathOf is the auth_metadata endpoint a server of these spec
+// versions serves: the stable one since v1.15.
+func AuthPathOf(versions []string) AuthPath {
+	for _, v := range versions {
+		major, minor, ok := strings.Cut(strings.TrimPrefix(v, "v"), ".")
+		if !ok || !strings.HasPrefix(v, "v") {
+			continue
+		}
+		if m, err := strconv.Atoi(major); err == nil && m > 1 {
+			return AuthStable
+		}
+		if n, err := strconv.Atoi(minor); err == nil && major == "1" && n >= 15 {
+			return AuthStable
+		}
+	}
+	if len(versions) == 0 {
+		return AuthUnknown
+	}
+	return AuthUnstable
 }
 
 // Discover resolves what an operator or user typed, a base URL
@@ -65,10 +101,11 @@ func Discover(ctx context.Context, d Doer, input string) (Homeserver, error) {
 		if err != nil {
 			return Homeserver{}, err
 		}
-		if _, err := NewClient(base, d).Versions(ctx); err != nil {
+		v, err := NewClient(base, d).Versions(ctx)
+		if err != nil {
 			return Homeserver{}, fmt.Errorf("%s is not a Matrix homeserver: %w", base, err)
 		}
-		return Homeserver{BaseURL: base}, nil
+		return Homeserver{BaseURL: base, Auth: AuthPathOf(v.Versions)}, nil
 	}
 	name := input
 	if !ValidServerName(name) {
@@ -86,21 +123,23 @@ func Discover(ctx context.Context, d Doer, input string) (Homeserver, error) {
 			return Homeserver{}, fmt.Errorf(".well-known of %s: %w", name,
 				&ResponseError{Op: "well-known lookup", Status: 200, Reason: "m.homeserver.base_url is not an http(s) base URL", Err: err})
 		}
-		if _, err := NewClient(base, d).Versions(ctx); err != nil {
+		v, err := NewClient(base, d).Versions(ctx)
+		if err != nil {
 			return Homeserver{}, fmt.Errorf(".well-known of %s points to %s, which is not a Matrix homeserver: %w", name, base, err)
 		}
-		return Homeserver{BaseURL: base, ServerName: name}, nil
+		return Homeserver{BaseURL: base, ServerName: name, Auth: AuthPathOf(v.Versions)}, nil
 	case err == nil:
 		tried = append(tried, ".well-known has no m.homeserver.base_url")
 	default:
 		tried = append(tried, ".well-known: "+err.Error())
 	}
-	if _, err := NewClient("https://"+name, d).Versions(ctx); err != nil {
+	v, err := NewClient("https://"+name, d).Versions(ctx)
+	if err != nil {
 		// Wrap the last cause too, so that errors.Is still sees a
 		// cancelled context or an unreachable host.
 		return Homeserver{}, fmt.Errorf("%w at %s (%s; https://%s: %w)", ErrNotHomeserver, name, strings.Join(tried, "; "), name, err)
 	}
-	return Homeserver{BaseURL: "https://" + name, ServerName: name}, nil
+	return Homeserver{BaseURL: "https://" + name, ServerName: name, Auth: AuthPathOf(v.Versions)}, nil
 }
 
 // NormalizeBaseURL checks that s is an absolute http(s) URL without query or

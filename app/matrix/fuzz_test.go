@@ -448,7 +448,7 @@ func FuzzAuthMetadata(f *testing.F) {
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		d := &fzDoer{status: fzStatus(status), header: fzHeader(""), body: body}
 		bounded(t, "GetAuthMetadata", func(ctx context.Context) {
-			md, delegated, err := fzClient(d).GetAuthMetadata(ctx)
+			md, delegated, err := fzClient(d).GetAuthMetadata(ctx, matrix.AuthUnknown)
 			if err != nil {
 				checkTyped(t, err)
 				return

@@ -129,12 +129,21 @@ const (
 	pathAuthMetadataUnstable = "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata"
 )
 
-// GetAuthMetadata reads the server's OAuth metadata: the stable endpoint,
+// GetAuthMetadata reads the server's OAuth metadata at where: the stable
+// endpoint for a server of v1.15 or later, MSC2965's unstable one for an
+// earlier server, and when its versions are not known the stable one,
 // then the unstable one when the stable answers 404. delegated is false
 // (with a nil error) when the server does not delegate (404 or
-// M_UNRECOGNIZED on both).
-func (c *Client) GetAuthMetadata(ctx context.Context) (md *AuthMetadata, delegated bool, err error) {
-	for _, path := range []string{pathAuthMetadata, pathAuthMetadataUnstable} {
+// M_UNRECOGNIZED).
+func (c *Client) GetAuthMetadata(ctx context.Context, where AuthPath) (md *AuthMetadata, delegated bool, err error) {
+	paths := []string{pathAuthMetadata, pathAuthMetadataUnstable}
+	switch where {
+	case AuthStable:
+		paths = paths[:1]
+	case AuthUnstable:
+		paths = paths[1:]
+	}
+	for _, path := range paths {
 		var resp AuthMetadata
 		err = c.call(ctx, "auth metadata", "GET", path, nil, nil, &resp)
 		var me *Error

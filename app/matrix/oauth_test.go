@@ -19,7 +19,7 @@ func TestGetAuthMetadataUnstable(t *testing.T) {
 	mux.HandleFunc("/_matrix/client/unstable/org.matrix.msc2965/auth_metadata", respond(200, `{"issuer":"https://auth.example.org/"}`))
 	mux.HandleFunc("/", respond(404, `{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}`))
 	c, _ := newClient(t, rec.wrap(mux.ServeHTTP))
-	md, delegated, err := c.GetAuthMetadata(ctx)
+	md, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown)
 	if err != nil || !delegated || md.Issuer != "https://auth.example.org/" {
 		t.Fatalf("got %+v, %v, %v", md, delegated, err)
 	}
@@ -221,6 +221,48 @@ func TestIconURL(t *testing.T) {
 		"mxc://example.org/../../admin", "mxc://example.org/x?y", "javascript:alert(1)", "mxc:///x"} {
 		if got := c.IconURL(bad, 48); got != "" {
 			t.Errorf("IconURL(%q) = %q, want none", bad, got)
+		}
+	}
+}
+
+// Which auth_metadata endpoint to ask follows /versions: the stable one
+// since v1.15, MSC2965's unstable one before, both when unknown; one
+// request when the versions say.
+func TestAuthMetadataPath(t *testing.T) {
+	for _, tc := range []struct {
+		versions []string
+		want     matrix.AuthPath
+	}{
+		{nil, matrix.AuthUnknown},
+		{[]string{"r0.6.1", "v1.1", "v1.14"}, matrix.AuthUnstable},
+		{[]string{"v1.11", "v1.15"}, matrix.AuthStable},
+		{[]string{"v1.16"}, matrix.AuthStable},
+		{[]string{"v2.0"}, matrix.AuthStable},
+		{[]string{"v1.150x", "vx.20"}, matrix.AuthUnstable},
+	} {
+		if got := matrix.AuthPathOf(tc.versions); got != tc.want {
+			t.Errorf("AuthPathOf(%q) = %v, want %v", tc.versions, got, tc.want)
+		}
+	}
+	for _, tc := range []struct {
+		where matrix.AuthPath
+		paths []string
+	}{
+		{matrix.AuthStable, []string{"/_matrix/client/v1/auth_metadata"}},
+		{matrix.AuthUnstable, []string{"/_matrix/client/unstable/org.matrix.msc2965/auth_metadata"}},
+		{matrix.AuthUnknown, []string{"/_matrix/client/v1/auth_metadata", "/_matrix/client/unstable/org.matrix.msc2965/auth_metadata"}},
+	} {
+		rec := &recorder{}
+		c, _ := newClient(t, rec.wrap(respond(404, `{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}`)))
+		if _, delegated, err := c.GetAuthMetadata(ctx, tc.where); err != nil || delegated {
+			t.Fatalf("%v: %v %v", tc.where, delegated, err)
+		}
+		var got []string
+		for _, r := range rec.reqs {
+			got = append(got, r.Path)
+		}
+		if strings.Join(got, " ") != strings.Join(tc.paths, " ") {
+			t.Errorf("where %v: asked %v, want %v", tc.where, got, tc.paths)
 		}
 	}
 }

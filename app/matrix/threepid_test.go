@@ -305,7 +305,7 @@ func TestGetAuthMetadata(t *testing.T) {
 			"account_management_uri": "https://account.example.com/manage",
 			"prompt_values_supported": ["create"]
 		}`)))
-		md, delegated, err := c.GetAuthMetadata(ctx)
+		md, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown)
 		if err != nil || !delegated || md == nil {
 			t.Fatalf("got %+v, %v, %v", md, delegated, err)
 		}
@@ -322,7 +322,7 @@ func TestGetAuthMetadata(t *testing.T) {
 
 	t.Run("without account management the issuer is where to sign up", func(t *testing.T) {
 		c, _ := newClient(t, respond(200, `{"issuer":"https://account.example.com/","authorization_endpoint":"https://account.example.com/oauth2/auth"}`))
-		md, delegated, err := c.GetAuthMetadata(ctx)
+		md, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown)
 		if err != nil || !delegated || md.SignUpURL() != "https://account.example.com/" {
 			t.Fatalf("got %+v, %v, %v", md, delegated, err)
 		}
@@ -330,7 +330,7 @@ func TestGetAuthMetadata(t *testing.T) {
 
 	t.Run("a javascript account management URI falls back to the issuer", func(t *testing.T) {
 		c, _ := newClient(t, respond(200, `{"issuer":"https://account.example.com/","account_management_uri":"javascript:alert(1)"}`))
-		md, delegated, err := c.GetAuthMetadata(ctx)
+		md, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown)
 		if err != nil || !delegated || md.SignUpURL() != "https://account.example.com/" {
 			t.Fatalf("got %+v, %v, %v", md, delegated, err)
 		}
@@ -343,7 +343,7 @@ func TestGetAuthMetadata(t *testing.T) {
 			respond(400, `{"errcode":"M_UNRECOGNIZED","error":"Unrecognized request"}`),
 		} {
 			c, _ := newClient(t, h)
-			md, delegated, err := c.GetAuthMetadata(ctx)
+			md, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown)
 			if err != nil || delegated || md != nil {
 				t.Errorf("got %+v, %v, %v", md, delegated, err)
 			}
@@ -352,7 +352,7 @@ func TestGetAuthMetadata(t *testing.T) {
 
 	t.Run("a javascript issuer is an error, never a link", func(t *testing.T) {
 		c, _ := newClient(t, respond(200, `{"issuer":"javascript:alert(document.cookie)","authorization_endpoint":"https://account.example.com/oauth2/auth"}`))
-		md, delegated, err := c.GetAuthMetadata(ctx)
+		md, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown)
 		if !isResponseError(err) || delegated || md != nil {
 			t.Fatalf("got %+v, %v, %v", md, delegated, err)
 		}
@@ -360,7 +360,7 @@ func TestGetAuthMetadata(t *testing.T) {
 
 	t.Run("a server error is reported, not taken for no delegation", func(t *testing.T) {
 		c, _ := newClient(t, respond(500, `{"errcode":"M_UNKNOWN","error":"oops"}`))
-		if _, delegated, err := c.GetAuthMetadata(ctx); err == nil || delegated {
+		if _, delegated, err := c.GetAuthMetadata(ctx, matrix.AuthUnknown); err == nil || delegated {
 			t.Fatalf("got %v, %v", delegated, err)
 		}
 	})

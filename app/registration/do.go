@@ -27,7 +27,7 @@ func Do(ctx context.Context, d matrix.Doer, req Request) (any, error) {
 	case Discover:
 		return matrix.Discover(ctx, d, r.Input)
 	case Metadata:
-		md, delegated, err := matrix.NewClient(r.Base, d).GetAuthMetadata(ctx)
+		md, delegated, err := matrix.NewClient(r.Base, d).GetAuthMetadata(ctx, r.Where)
 		if err != nil || !delegated {
 			return Delegation{}, err
 		}

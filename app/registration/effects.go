@@ -188,6 +188,8 @@ type Discover struct {
 type Metadata struct {
 	_    noEq
 	Base string
+	// Where is the endpoint the server's /versions points to.
+	Where matrix.AuthPath
 }
 
 // HandOff asks for a one-time login token for a client (get_token, with

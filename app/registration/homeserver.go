@@ -143,7 +143,7 @@ func (e *Engine) switchHomeserver(hs matrix.Homeserver) {
 // checkDelegation asks, once per server, whether it delegates sign-up to
 // an OAuth 2.0 server: such servers must not be sent to /register.
 func (e *Engine) checkDelegation() {
-	e.send(Metadata{Base: e.hs.BaseURL}, pending{})
+	e.send(Metadata{Base: e.hs.BaseURL, Where: e.hs.Auth}, pending{})
 	e.checkProviders()
 	e.send(Policy{Base: e.hs.BaseURL}, pending{})
 }

@@ -6,6 +6,7 @@ package ui
 
 import (
 	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,9 @@ type Config struct {
 	Operator config.Config
 	// RequestTimeout bounds one /register request (default a minute).
 	RequestTimeout time.Duration
+	// AuthPath is where the homeserver's OAuth metadata is, from its
+	// /versions at the server's start (unknown for a static export).
+	AuthPath matrix.AuthPath
 	// Problem is set when the operator's config.json (static export) is
 	// invalid: the widget shows it instead of the form.
 	Problem string
@@ -204,6 +208,7 @@ const (
 	envServerName = "SIGNUP_SERVER_NAME"
 	envConfig     = "SIGNUP_CONFIG"
 	envTimeout    = "SIGNUP_REQUEST_TIMEOUT"
+	envAuthPath   = "SIGNUP_AUTH_PATH"
 	// EnvConfigURL names a config.json to fetch at start (static export).
 	EnvConfigURL = "SIGNUP_CONFIG_URL"
 )
@@ -216,6 +221,7 @@ func (c Config) Env() map[string]string {
 		envServerName: c.ServerName,
 		envConfig:     string(b),
 		envTimeout:    c.RequestTimeout.String(),
+		envAuthPath:   strconv.Itoa(int(c.AuthPath)),
 	}
 }
 
@@ -226,6 +232,9 @@ func ConfigFromEnv(getenv func(string) string) Config {
 	c := Config{HomeserverURL: getenv(envHomeserver), ServerName: getenv(envServerName)}
 	if d, err := time.ParseDuration(getenv(envTimeout)); err == nil && d > 0 {
 		c.RequestTimeout = d
+	}
+	if n, err := strconv.Atoi(getenv(envAuthPath)); err == nil && n >= 0 && n <= int(matrix.AuthUnstable) {
+		c.AuthPath = matrix.AuthPath(n)
 	}
 	if raw := getenv(envConfig); raw != "" {
 		op, err := config.Parse([]byte(raw))

@@ -8,7 +8,7 @@ import (
 // settings is what the engine needs to know of the deployment.
 func (c Config) settings(langs []string) registration.Settings {
 	return registration.Settings{
-		Homeserver:      matrix.Homeserver{BaseURL: c.HomeserverURL, ServerName: c.ServerName},
+		Homeserver:      matrix.Homeserver{BaseURL: c.HomeserverURL, ServerName: c.ServerName, Auth: c.AuthPath},
 		Operator:        c.Operator,
 		Languages:       langs,
 		RequestTimeout:  c.RequestTimeout,
