@@ -59,7 +59,7 @@ var stageKeys = []struct {
 	key, what string
 	note      string
 }{
-	{"load", "on page load", "GET auth_metadata: is sign-up delegated to OAuth? (a client that supports it must ask)"},
+	{"load", "on page load", "GET auth_metadata (is sign-up delegated to OAuth?) and GET /login (which identity providers, for SSO sign-up): a client that offers both must ask"},
 	{"policy", "password policy", "a server convention (Synapse's GET …/password_policy), not the protocol; allowed: once, so that the rules are said before the password is sent"},
 	{"available", "username availability", "optional in the protocol; allowed: one check of the one username typed (in one burst)"},
 	{"initial", "POST /register, no auth", "returns the flows and the session"},
@@ -81,7 +81,9 @@ var stageKeys = []struct {
 // once the link is opened. A client may ask a few more things the flow
 // does not need but a user or the protocol does, and these are allowed
 // explicitly: auth_metadata on load (sign-up delegated to OAuth 2.0, the
-// spec's next-generation auth, changes everything after it), the server's
+// spec's next-generation auth, changes everything after it) and the login
+// flows (GET /login: the identity providers a user may sign up through,
+// for a client that offers SSO), the server's
 // password policy once (a Synapse convention: the rules said before the
 // password is sent) and one availability check of the username, typed
 // once. The token's validity check is not allowed: the POST that sends
@@ -91,7 +93,7 @@ var stageKeys = []struct {
 // a client that polls while it is visible, or while it is hidden, sends
 // more than the minimum.
 func protocolMinimum(flow []string) map[string]int {
-	m := map[string]int{"load": 1, "policy": 1, "available": 1, "initial": 1}
+	m := map[string]int{"load": 2, "policy": 1, "available": 1, "initial": 1}
 	for _, st := range flow {
 		switch st {
 		case "m.login.terms":
