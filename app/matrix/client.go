@@ -57,7 +57,14 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 		req.Body = b
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := c.Doer.Do(ctx, req)
+	return send(ctx, c.Doer, op, req, out, func(r *Response) error { return c.parseError(op, r) })
+}
+
+// send carries out req through d and decodes a 2xx JSON answer into out
+// (when out is not nil); any other answer is fail's to read. A request
+// that never got an answer is a *NetworkError.
+func send(ctx context.Context, d Doer, op string, req *Request, out any, fail func(*Response) error) error {
+	resp, err := d.Do(ctx, req)
 	if err != nil {
 		if errors.Is(err, ErrBodyTooLarge) {
 			return &ResponseError{Op: op, Reason: "body too large", Err: err}
@@ -73,7 +80,7 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 		}
 		return nil
 	}
-	return c.parseError(op, resp)
+	return fail(resp)
 }
 
 // errorBody is the standard error response, plus the UIAA fields a 401 may

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
-	"errors"
 	"net/url"
 	"strings"
 )
@@ -156,30 +155,16 @@ func RevokeToken(ctx context.Context, d Doer, endpoint, clientID, token, hint st
 func oauthCall(ctx context.Context, d Doer, op, endpoint, contentType string, body []byte, out any) error {
 	req := &Request{Method: "POST", URL: endpoint, Body: body,
 		Header: Header{"content-type": contentType, "accept": "application/json"}}
-	resp, err := d.Do(ctx, req)
-	if err != nil {
-		if errors.Is(err, ErrBodyTooLarge) {
-			return &ResponseError{Op: op, Reason: "body too large", Err: err}
+	return send(ctx, d, op, req, out, func(resp *Response) error {
+		var e struct {
+			Error       string `json:"error"`
+			Description string `json:"error_description"`
 		}
-		return &NetworkError{Op: op, Err: err}
-	}
-	if resp.Status >= 200 && resp.Status < 300 {
-		if out == nil {
-			return nil
+		if err := decodeJSON(resp.Body, &e); err != nil || e.Error == "" {
+			return &ResponseError{Op: op, Status: resp.Status, Reason: "an error without error code"}
 		}
-		if err := decodeJSON(resp.Body, out); err != nil {
-			return &ResponseError{Op: op, Status: resp.Status, Reason: "not the JSON RFC 6749 prescribes", Err: err}
-		}
-		return nil
-	}
-	var e struct {
-		Error       string `json:"error"`
-		Description string `json:"error_description"`
-	}
-	if err := decodeJSON(resp.Body, &e); err != nil || e.Error == "" {
-		return &ResponseError{Op: op, Status: resp.Status, Reason: "an error without error code"}
-	}
-	return &OAuthError{Op: op, Status: resp.Status, Code: truncate(e.Error, 100), Description: truncate(e.Description, maxMessage)}
+		return &OAuthError{Op: op, Status: resp.Status, Code: truncate(e.Error, 100), Description: truncate(e.Description, maxMessage)}
+	})
 }
 
 // S256 is RFC 7636's code challenge of verifier.
