@@ -210,3 +210,80 @@ func (e encoded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 	}
 }
+
+// inlineScript is web/loader.js, written into the page in place of its
+// <script src>: the loader holds a submit of the pre-rendered form until
+// the app is ready, so it must run before the user can submit. Loaded
+// with defer, it came after the form was typeable on a slow network (the
+// page paints before its scripts arrive since its stylesheet is inline),
+// and a submit made meanwhile was lost: the form's method="dialog" sends
+// nothing, and nothing replayed it (make bench's phone sign-up, one run
+// of five).
+type inlineScript struct {
+	// tag is the <script> element with the loader's code.
+	tag []byte
+	// source is the policy's hash source, 'sha256-…'.
+	source string
+	// src is the <script>'s src the tag replaces, under the site's prefix.
+	src string
+}
+
+// newInlineScript returns nil when js could end the <script> element
+// early: such a script stays a request of its own.
+func newInlineScript(js []byte, prefix string) *inlineScript {
+	lower := bytes.ToLower(js)
+	if bytes.Contains(lower, []byte("</script")) || bytes.Contains(lower, []byte("<!--")) {
+		return nil
+	}
+	sum := sha256.Sum256(js)
+	tag := append(append([]byte("<script>"), js...), "</script>"...)
+	return &inlineScript{tag: tag, source: "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'", src: prefix + "/web/loader.js"}
+}
+
+// apply replaces the page's <script src=s.src ...></script> with the
+// inline script; a page without it is returned unchanged.
+func (s *inlineScript) apply(page []byte) []byte {
+	if s == nil {
+		return page
+	}
+	off := 0
+	for {
+		i := bytes.Index(page[off:], []byte("<script "))
+		if i < 0 {
+			return page
+		}
+		i += off
+		j := bytes.IndexByte(page[i:], '>')
+		if j < 0 {
+			return page
+		}
+		open := string(page[i : i+j+1])
+		end := i + j + 1
+		if strings.Contains(open, ` src="`+s.src+`"`) && bytes.HasPrefix(page[end:], []byte("</script>")) {
+			end += len("</script>")
+			out := make([]byte, 0, len(page)-(end-i)+len(s.tag))
+			return append(append(append(out, page[:i]...), s.tag...), page[end:]...)
+		}
+		off = end
+	}
+}
+
+// withScriptSource adds source to the script-src of the
+// Content-Security-Policy in hs.
+func withScriptSource(hs []header, source string) []header {
+	out := make([]header, len(hs))
+	copy(out, hs)
+	for i, h := range out {
+		if h.name != "Content-Security-Policy" {
+			continue
+		}
+		ds := strings.Split(h.value, "; ")
+		for k, d := range ds {
+			if strings.HasPrefix(d, "script-src ") {
+				ds[k] = d + " " + source
+			}
+		}
+		out[i].value = strings.Join(ds, "; ")
+	}
+	return out
+}

@@ -129,3 +129,26 @@ func TestGoAppResourcesEncoded(t *testing.T) {
 		})
 	}
 }
+
+// The loader goes into the page in place of its <script src>, whatever the
+// attribute order; code that could end the element early stays a request.
+func TestInlineScript(t *testing.T) {
+	s := newInlineScript([]byte("var a = 1;"), "/signup")
+	for _, page := range []string{
+		`<head><script defer src="/signup/web/loader.js"></script><script src="/signup/app.js"></script></head>`,
+		`<head><script src="/signup/web/loader.js" defer></script><script src="/signup/app.js"></script></head>`,
+	} {
+		got := string(s.apply([]byte(page)))
+		if got != `<head><script>var a = 1;</script><script src="/signup/app.js"></script></head>` {
+			t.Errorf("apply(%s) = %s", page, got)
+		}
+	}
+	if page := `<script src="/web/loader.js"></script>`; string(s.apply([]byte(page))) != page {
+		t.Error("a loader under another prefix was replaced")
+	}
+	for _, js := range []string{"x = '</script>';", "x = '</SCRIPT >';", "<!-- x"} {
+		if newInlineScript([]byte(js), "") != nil {
+			t.Errorf("%q inlined", js)
+		}
+	}
+}

@@ -30,6 +30,9 @@ type pages struct {
 	prefix    string
 	// style replaces the page's link to /app.css (nil: the link stays).
 	style *inlineStyle
+	// script replaces the page's <script src> of web/loader.js (nil:
+	// it stays).
+	script *inlineScript
 }
 
 // newPages builds a handler per enabled language (every catalogue when
@@ -106,7 +109,7 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.byLang[lang].ServeHTTP(rec, r2)
 	body := rec.Body.Bytes()
 	if rec.Code == http.StatusOK {
-		body = p.style.apply(linkPreview(body, p.publicURL, p.prefix, "/"))
+		body = p.script.apply(p.style.apply(linkPreview(body, p.publicURL, p.prefix, "/")))
 	}
 	for k, v := range rec.Header() {
 		if k != "Etag" && k != "Cache-Control" && k != "Content-Length" {

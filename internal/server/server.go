@@ -190,6 +190,12 @@ func New(o Options) (http.Handler, error) {
 	style := newInlineStyle(css, o.Prefix)
 	pg := newPages(&o, h)
 	pg.style = style
+	loaderJS, err := os.ReadFile(filepath.Join(o.WebDir, "loader.js"))
+	if err != nil {
+		return nil, err
+	}
+	script := newInlineScript(loaderJS, o.Prefix)
+	pg.script = script
 	mux.Handle("/{$}", pageOnly(pg))
 	if o.Stories {
 		mux.Handle("/stories", storiesPage(o))
@@ -206,6 +212,9 @@ func New(o Options) (http.Handler, error) {
 	hs := securityHeaders(o.Config, o.HSTS)
 	if style != nil {
 		hs = withStyleSource(hs, style.source)
+	}
+	if script != nil {
+		hs = withScriptSource(hs, script.source)
 	}
 	return withHeaders(mux, hs, o.HSTS), nil
 }

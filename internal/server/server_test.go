@@ -367,10 +367,23 @@ func TestPage(t *testing.T) {
 		if len(scripts) == 0 {
 			t.Fatal("no script tags")
 		}
+		// The one inline script is web/loader.js, allowed by its hash
+		// alone (it must run before the form can be submitted).
+		var inline []string
 		for _, s := range scripts {
 			if !strings.Contains(s[1], "src=") || strings.TrimSpace(s[2]) != "" {
-				t.Errorf("inline script: %s", s[0])
+				inline = append(inline, s[2])
 			}
+			if strings.Contains(s[1], "loader.js") {
+				t.Errorf("the loader is still a request of its own: %s", s[0])
+			}
+		}
+		if len(inline) != 1 || inline[0] != assetFiles["loader.js"] {
+			t.Fatalf("inline scripts %q, want the loader's code alone", inline)
+		}
+		lsum := sha256.Sum256([]byte(inline[0]))
+		if got := parseCSP(serve("GET", "/").Header().Get("Content-Security-Policy"))["script-src"]; !slices.Contains(got, "'sha256-"+base64.StdEncoding.EncodeToString(lsum[:])+"'") {
+			t.Errorf("script-src %q lacks the loader's hash", got)
 		}
 		// The one <style> is the stylesheet, allowed by its hash alone.
 		styles := regexp.MustCompile(`(?s)<style>(.*?)</style>`).FindAllStringSubmatch(page, -1)

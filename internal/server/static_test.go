@@ -46,7 +46,7 @@ func headersOf(t *testing.T, h http.Handler, path string) http.Header {
 	var kept []string
 	hashes := 0
 	for _, d := range strings.Split(hd.Get("Content-Security-Policy"), "; ") {
-		if strings.HasPrefix(d, "style-src ") {
+		if strings.HasPrefix(d, "style-src ") || strings.HasPrefix(d, "script-src ") {
 			var src []string
 			for _, f := range strings.Fields(d) {
 				if strings.HasPrefix(f, "'sha256-") {
@@ -59,8 +59,8 @@ func headersOf(t *testing.T, h http.Handler, path string) http.Header {
 		}
 		kept = append(kept, d)
 	}
-	if hashes != 1 {
-		t.Fatalf("the server's style-src has %d hash sources, want its stylesheet's one: %s", hashes, hd.Get("Content-Security-Policy"))
+	if hashes != 2 {
+		t.Fatalf("the server's style-src and script-src have %d hash sources, want the stylesheet's and the loader's: %s", hashes, hd.Get("Content-Security-Policy"))
 	}
 	hd.Set("Content-Security-Policy", strings.Join(kept, "; "))
 	return hd
