@@ -6,7 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
 
 	"signup/e2e/tesths"
@@ -196,10 +195,10 @@ func TestOAuthSignUpEmbedded(t *testing.T) {
 		t.Fatal("not the iframe")
 	}
 
-	opened := chromedp.WaitNewTarget(ctx, func(info *target.Info) bool { return info.Type == "page" })
 	do(t, frame, chromedp.Click(chromedp.ID("oauth-continue")))
-	popup, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(<-opened))
-	defer cancel()
+	// The popup opens blank and is then sent to the authorization
+	// server: attach to it once it is there.
+	popup := pageTarget(t, ctx, hs.AuthURL+tesths.PathOAuthAuthorize)
 	signUpAtAS(t, popup, "rosa", operatorPassword)
 	waitJS(t, frame, `document.getElementById("success") !== null`, "the welcome panel in the iframe")
 	waitText(t, frame, "#success", "@rosa:localhost")
@@ -258,6 +257,34 @@ func frameTarget(t *testing.T, ctx context.Context, prefix string) context.Conte
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no iframe target of %s", prefix)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// pageTarget attaches to the tab or popup whose URL starts with prefix,
+// once there is one.
+func pageTarget(t *testing.T, ctx context.Context, prefix string) context.Context {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		infos, err := chromedp.Targets(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, info := range infos {
+			if info.Type == "page" && strings.HasPrefix(info.URL, prefix) {
+				pctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+				t.Cleanup(cancel)
+				return pctx
+			}
+		}
+		if time.Now().After(deadline) {
+			var urls []string
+			for _, info := range infos {
+				urls = append(urls, info.Type+" "+info.URL)
+			}
+			t.Fatalf("no page at %s; targets: %q", prefix, urls)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -51,7 +51,9 @@ func (e *Engine) callback(p callbackParams, f *Flow) {
 		e.ssoCallback(p, f)
 		return
 	}
-	e.oauth.view = OAuthView{Issuer: e.serverName(), InWidget: true, Popup: e.embedded}
+	// Continue only once the metadata is known (again, after a page
+	// load): a click before would do nothing.
+	e.oauth.view = OAuthView{Issuer: e.serverName(), InWidget: e.oauth.md != nil, Popup: e.embedded}
 	if f != nil {
 		e.oauth.view.Issuer = f.Issuer
 	}

@@ -344,7 +344,8 @@ func (s *Server) matrixRoutes(p string) map[string]handler {
 		byMethod = map[string]handler{"POST": s.handleMsisdnRequestToken}
 	case p == pathLogin:
 		byMethod = map[string]handler{"GET": s.handleLoginFlows, "POST": s.handleLogin}
-	case p == pathAuthMetadata && s.cfg.AuthMetadata != nil:
+	case (p == pathAuthMetadata || p == PathAuthMetadataUnstable) && s.cfg.AuthMetadata != nil:
+		// Both paths, as Synapse registers them (rest/client/auth_metadata.py).
 		byMethod = map[string]handler{"GET": s.handleAuthMetadata}
 	case p == pathGetToken && s.cfg.LoginTokens:
 		byMethod = map[string]handler{"POST": s.handleGetToken}

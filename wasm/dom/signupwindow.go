@@ -132,14 +132,15 @@ func Embedded() bool {
 	return err == nil && !self.Equal(top)
 }
 
-// CallbackURL is the address of web/callback.html, next to the page's
-// loader script (so under the site's prefix in a static export).
+// CallbackURL is the address of web/callback.html under the site's root,
+// found from go-app's app.js (at the root, under the prefix of a static
+// export; the loader script may be inline and have no address).
 func CallbackURL() string {
 	doc, err := safejs.Global().Get("document")
 	if err != nil {
 		return ""
 	}
-	s, err := doc.Call("querySelector", `script[src*="loader.js"]`)
+	s, err := doc.Call("querySelector", `script[src$="/app.js"]`)
 	if err != nil || s.IsNull() {
 		return ""
 	}
@@ -148,7 +149,7 @@ func CallbackURL() string {
 	if err != nil || src == "" {
 		return ""
 	}
-	u, err := ctor.New("callback.html", src)
+	u, err := ctor.New("web/callback.html", src)
 	if err != nil {
 		return ""
 	}
