@@ -242,29 +242,19 @@ func waitAfterNavigation(t *testing.T, ctx context.Context, expr, what string) {
 // prefix.
 func frameTarget(t *testing.T, ctx context.Context, prefix string) context.Context {
 	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		infos, err := chromedp.Targets(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, info := range infos {
-			if info.Type == "iframe" && strings.HasPrefix(info.URL, prefix) {
-				fctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
-				t.Cleanup(cancel)
-				return fctx
-			}
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no iframe target of %s", prefix)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return targetOf(t, ctx, "iframe", prefix)
 }
 
 // pageTarget attaches to the tab or popup whose URL starts with prefix,
 // once there is one.
 func pageTarget(t *testing.T, ctx context.Context, prefix string) context.Context {
+	t.Helper()
+	return targetOf(t, ctx, "page", prefix)
+}
+
+// targetOf attaches to the first target of kind (page, iframe) whose URL
+// starts with prefix, waiting up to 30 s for one.
+func targetOf(t *testing.T, ctx context.Context, kind, prefix string) context.Context {
 	t.Helper()
 	deadline := time.Now().Add(30 * time.Second)
 	for {
@@ -272,19 +262,17 @@ func pageTarget(t *testing.T, ctx context.Context, prefix string) context.Contex
 		if err != nil {
 			t.Fatal(err)
 		}
+		var urls []string
 		for _, info := range infos {
-			if info.Type == "page" && strings.HasPrefix(info.URL, prefix) {
-				pctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
+			if info.Type == kind && strings.HasPrefix(info.URL, prefix) {
+				tctx, cancel := chromedp.NewContext(ctx, chromedp.WithTargetID(info.TargetID))
 				t.Cleanup(cancel)
-				return pctx
+				return tctx
 			}
+			urls = append(urls, info.Type+" "+info.URL)
 		}
 		if time.Now().After(deadline) {
-			var urls []string
-			for _, info := range infos {
-				urls = append(urls, info.Type+" "+info.URL)
-			}
-			t.Fatalf("no page at %s; targets: %q", prefix, urls)
+			t.Fatalf("no %s at %s; targets: %q", kind, prefix, urls)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -78,6 +78,12 @@ func (s *inlineStyle) apply(page []byte) []byte {
 // withStyleSource adds source to the style-src of the Content-Security-Policy
 // in hs.
 func withStyleSource(hs []header, source string) []header {
+	return withSource(hs, "style-src", source)
+}
+
+// withSource adds source to one directive of the Content-Security-Policy
+// in hs.
+func withSource(hs []header, directive, source string) []header {
 	out := make([]header, len(hs))
 	copy(out, hs)
 	for i, h := range out {
@@ -86,7 +92,7 @@ func withStyleSource(hs []header, source string) []header {
 		}
 		ds := strings.Split(h.value, "; ")
 		for k, d := range ds {
-			if strings.HasPrefix(d, "style-src ") {
+			if strings.HasPrefix(d, directive+" ") {
 				ds[k] = d + " " + source
 			}
 		}
@@ -271,19 +277,5 @@ func (s *inlineScript) apply(page []byte) []byte {
 // withScriptSource adds source to the script-src of the
 // Content-Security-Policy in hs.
 func withScriptSource(hs []header, source string) []header {
-	out := make([]header, len(hs))
-	copy(out, hs)
-	for i, h := range out {
-		if h.name != "Content-Security-Policy" {
-			continue
-		}
-		ds := strings.Split(h.value, "; ")
-		for k, d := range ds {
-			if strings.HasPrefix(d, "script-src ") {
-				ds[k] = d + " " + source
-			}
-		}
-		out[i].value = strings.Join(ds, "; ")
-	}
-	return out
+	return withSource(hs, "script-src", source)
 }
