@@ -102,8 +102,8 @@ func withSource(hs []header, directive, source string) []header {
 }
 
 // pageEncoding picks the page's Content-Coding from Accept-Encoding (RFC
-// 9110, section 12.5.3): br, else gzip, else none (""). Each page is
-// compressed once (encodePage keeps the result).
+// 9110, section 12.5.3): br, else gzip, else none (""). Each response is
+// compressed once (page.encoded, encodePage).
 func pageEncoding(r *http.Request) string {
 	accept := r.Header.Get("Accept-Encoding")
 	for _, enc := range []string{"br", "gzip"} {
@@ -114,12 +114,11 @@ func pageEncoding(r *http.Request) string {
 	return ""
 }
 
-// encodedCache keeps what encodePage made of each body it saw: a page is
-// the same for every request of a language (the pre-render reads nothing
-// else of the request), and compressing it for each one cost the server
-// most of its throughput (GET / fell from about 5,200 to 1,050 requests/s
-// in make bench, its memory rose from 23 to 67 MB). Bounded: emptied when
-// full.
+// encodedCache keeps what encodePage made of each body it saw: go-app's
+// scripts, service worker and manifest are the same bytes for every
+// request, and compressing them for each one cost the server most of its
+// throughput. (The pages have their own cache, pages.rendered.) Bounded:
+// emptied when full.
 var encodedCache struct {
 	sync.Mutex
 	m map[[sha256.Size]byte][]byte
