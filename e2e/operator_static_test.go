@@ -115,6 +115,22 @@ func TestOperatorStaticExport(t *testing.T) {
 		waitText(t, ctx, "#form-title", "Welcome to Static Chat")
 	})
 
+	t.Run("a language's page stays in its language once the app runs", func(t *testing.T) {
+		// The browser asks for English; /ar/ is the Arabic page (ui.Routes),
+		// not go-app's "not found", and so is /ar (this file server
+		// redirects it to /ar/; hosts that serve it as it is reach the
+		// route without the slash).
+		for _, path := range []string{"/signup/ar/", "/signup/ar"} {
+			do(t, ctx, chromedp.Navigate(site.URL+path))
+			waitReady(t, ctx)
+			waitJS(t, ctx, `document.getElementById("signup-form") !== null`, "the form at "+path)
+			waitText(t, ctx, "#submit", "إنشاء الحساب")
+			if got := eval[string](t, ctx, `document.documentElement.lang + " " + document.documentElement.dir`); got != "ar rtl" {
+				t.Errorf("%s: <html lang dir> = %q, want ar rtl", path, got)
+			}
+		}
+	})
+
 	t.Run("a broken config.json names the field", func(t *testing.T) {
 		cfg["brand"] = map[string]any{"name": "Static Chat", "accent_color": "red"}
 		opWriteJSON(t, filepath.Join(dir, "config.json"), cfg)
