@@ -36,12 +36,18 @@
     say(phrase("loading-pending", "Still loading, one moment… your account will be created as soon as the page is ready."));
   }, true);
 
+  // go-app rewrites the label for every chunk of app.wasm it receives,
+  // the same percentage many times over: only a new one is drawn.
+  var shown = -1;
+
   function progress() {
     var loader = document.getElementById("app-wasm-loader");
     var label = document.getElementById("app-wasm-loader-label");
     if (!loader || !label) return;
     var m = /(\d+)/.exec(label.textContent || "");
     var p = m ? Math.min(100, parseInt(m[1], 10)) : 0;
+    if (p === shown) return;
+    shown = p;
     loader.style.setProperty("--progress", p + "%");
     // The progressbar is the label (a <p>): go-app's loader is an <aside>,
     // a landmark, which may not take the progressbar role.
