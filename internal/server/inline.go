@@ -209,8 +209,14 @@ func (e encoded) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Encoding", enc)
 		w.Header().Set("ETag", etag)
 	}
+	writeBody(w, r, rec.Code, body)
+}
+
+// writeBody sends code and body, with its Content-Length (no body to a
+// HEAD request).
+func writeBody(w http.ResponseWriter, r *http.Request, code int, body []byte) {
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(rec.Code)
+	w.WriteHeader(code)
 	if r.Method != http.MethodHead {
 		w.Write(body)
 	}

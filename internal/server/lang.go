@@ -114,11 +114,7 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		body = pg.encoded(enc)
 		w.Header().Set("Content-Encoding", enc)
 	}
-	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(pg.code)
-	if r.Method != http.MethodHead {
-		w.Write(body)
-	}
+	writeBody(w, r, pg.code, body)
 }
 
 // page is the pre-rendered page of one language, rendered once: the
