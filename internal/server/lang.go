@@ -5,6 +5,7 @@ import (
 	"html"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -107,7 +108,8 @@ func (p *pages) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	pg := p.rendered(lang, r)
 	for k, v := range pg.header {
-		w.Header()[k] = v
+		// A copy: the cached slices are every response's.
+		w.Header()[k] = slices.Clone(v)
 	}
 	body := pg.body
 	if enc != "" && pg.code == http.StatusOK {
