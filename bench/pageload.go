@@ -26,30 +26,27 @@ func evalJS[T any](ctx context.Context, expr string) (T, error) {
 
 // waitJS polls a JavaScript expression every 25 ms until it is true.
 func waitJS(ctx context.Context, expr string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		ok, err := evalJS[bool](ctx, "!!("+expr+")")
-		if err == nil && ok {
-			return nil
-		}
-		if time.Now().After(deadline) {
-			if err == nil {
-				err = errors.New("timed out")
-			}
-			return fmt.Errorf("waiting for %s: %w", expr, err)
-		}
-		time.Sleep(25 * time.Millisecond)
-	}
+	return pollUntil(expr, timeout, 25*time.Millisecond, func() (bool, error) {
+		return evalJS[bool](ctx, "!!("+expr+")")
+	})
 }
 
 // waitJSPromise polls every 50 ms an expression whose value is a promise
 // of a boolean, until it is true.
 func waitJSPromise(ctx context.Context, expr string, timeout time.Duration) error {
+	return pollUntil(expr, timeout, 50*time.Millisecond, func() (bool, error) {
+		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		return chromedp.Run(cctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
+	})
+}
+
+// pollUntil calls check every interval until it reports true, or fails
+// with check's last error (or a timeout) once timeout has passed.
+func pollUntil(expr string, timeout, interval time.Duration, check func() (bool, error)) error {
 	deadline := time.Now().Add(timeout)
 	for {
-		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-		ok, err := chromedp.Run(cctx, chromedp.Evaluate[bool](expr, chromedp.EvalAwaitPromise))
-		cancel()
+		ok, err := check()
 		if err == nil && ok {
 			return nil
 		}
@@ -59,7 +56,7 @@ func waitJSPromise(ctx context.Context, expr string, timeout time.Duration) erro
 			}
 			return fmt.Errorf("waiting for %s: %w", expr, err)
 		}
-		time.Sleep(50 * time.Millisecond)
+		time.Sleep(interval)
 	}
 }
 
