@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -26,11 +27,7 @@ func TestSynapseSSOSignUpInWidget(t *testing.T) {
 		t.Error("a server with passwords too lost its form")
 	}
 	checkAxe(t, ctx, "the form with an identity provider")
-	do(t, ctx, chromedp.Click(chromedp.ID("sso-"+SSOIdPID)))
-	signInAtTestIdP(t, ctx, "tess", "the provider's password")
-	pickSynapseUsername(t, ctx, "tessa")
-	waitAfterNavigation(t, ctx, `document.getElementById("success") !== null`, "the welcome panel after SSO")
-	waitText(t, ctx, "#success", "@tessa:"+hs.ServerName)
+	ssoSignUp(t, ctx, hs, "tess", "tessa")
 	if loc := eval[string](t, ctx, `location.href`); strings.Contains(loc, "loginToken") {
 		t.Errorf("the address keeps the login token: %s", loc)
 	}
@@ -60,11 +57,7 @@ func TestSynapseSSOOnly(t *testing.T) {
 		t.Error("a server without passwords shows the password form")
 	}
 	checkAxe(t, ctx, "the identity providers alone")
-	do(t, ctx, chromedp.Click(chromedp.ID("sso-"+SSOIdPID)))
-	signInAtTestIdP(t, ctx, "uma", "the provider's password")
-	pickSynapseUsername(t, ctx, "uma")
-	waitAfterNavigation(t, ctx, `document.getElementById("success") !== null`, "the welcome panel after SSO")
-	waitText(t, ctx, "#success", "@uma:"+hs.ServerName)
+	ssoSignUp(t, ctx, hs, "uma", "uma")
 }
 
 // An identity provider's icon is drawn where it loads without
@@ -83,4 +76,16 @@ func TestSynapseSSOIconHidden(t *testing.T) {
 	if w := eval[float64](t, ctx, `document.querySelector("#sso-`+SSOIdPID+` img").getBoundingClientRect().width`); w != 0 {
 		t.Errorf("the hidden icon takes %vpx", w)
 	}
+}
+
+// ssoSignUp clicks the provider's button, signs in at the provider as
+// user, picks name at Synapse's username picker and waits for the
+// widget's welcome panel with the new account.
+func ssoSignUp(t *testing.T, ctx context.Context, hs *Synapse, user, name string) {
+	t.Helper()
+	do(t, ctx, chromedp.Click(chromedp.ID("sso-"+SSOIdPID)))
+	signInAtTestIdP(t, ctx, user, "the provider's password")
+	pickSynapseUsername(t, ctx, name)
+	waitAfterNavigation(t, ctx, `document.getElementById("success") !== null`, "the welcome panel after SSO")
+	waitText(t, ctx, "#success", "@"+name+":"+hs.ServerName)
 }
