@@ -61,4 +61,15 @@ func TestPageRenderedOnce(t *testing.T) {
 	if !bytes.Equal(get("/").Body.Bytes(), first.Body.Bytes()) {
 		t.Error("the first request's page is not the page of the others")
 	}
+	t.Run("a response's headers are its own", func(t *testing.T) {
+		a := get("/")
+		want := a.Header().Get("Content-Type")
+		if want == "" {
+			t.Fatal("no Content-Type")
+		}
+		a.Header()["Content-Type"][0] = marker
+		if got := get("/").Header().Get("Content-Type"); got != want {
+			t.Errorf("the next response's Content-Type is %q, want %q", got, want)
+		}
+	})
 }
